@@ -1,2 +1,3 @@
 export * from './runtime.js';
 export * from './signature.js';
+export * from './feeds.js';
