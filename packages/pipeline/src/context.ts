@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Log, ToolRunner } from '@envoy/core';
+import {
+  effectiveRegistryBackend,
+  loadConfig,
+  parseConfig,
+  type EnvoyConfig,
+} from '@envoy/config';
+import { openRegistry, type Registry } from '@envoy/registry';
+import { loadOnnxRuntime, type OnnxRuntime } from '@envoy/onnx';
+import type { GitHubContext } from '@envoy/github';
+
+/** Everything a step needs from the outside world, passed in so tests can supply their own. */
+export interface StepContext {
+  config: EnvoyConfig;
+  /** The workspace: paths in settings and outputs are relative to it. */
+  root: string;
+  env: NodeJS.ProcessEnv;
+  tools: ToolRunner;
+  log: Log;
+  now: () => Date;
+  github: GitHubContext;
+  registry: Registry;
+  loadRuntime: () => Promise<OnnxRuntime>;
+  /** argv prefix that starts an inference server process (deploy appends its options). */
+  serverCommand: string[];
+}
+
+export interface ContextOptions {
+  /** envoy.yaml, relative to root. */
+  configFile: string;
+  /** When envoy.yaml does not exist: the one model to work on, with embedded defaults. */
+  defaultModel?: { name: string; path: string };
+  root: string;
+  env: NodeJS.ProcessEnv;
+  tools: ToolRunner;
+  log: Log;
+  github: GitHubContext;
+  /** Folders to look for an installed onnxruntime-node in, nearest first. */
+  runtimeSearch: string[];
+  /** Where to install onnxruntime-node when none is found. */
+  runtimeInstallDir?: string;
+  serverCommand: string[];
+  now?: () => Date;
+}
+
+export async function createStepContext(options: ContextOptions): Promise<StepContext> {
+  const config = await loadOrDefaultConfig(options);
+  const backend = effectiveRegistryBackend(config, options.env);
+  const registry = openRegistry({ ...config.registry, backend }, config.root, {
+    tools: options.tools,
+    log: options.log,
+  });
+  return {
+    config,
+    root: config.root,
+    env: options.env,
+    tools: options.tools,
+    log: options.log,
+    now: options.now ?? (() => new Date()),
+    github: options.github,
+    registry,
+    loadRuntime: () =>
+      loadOnnxRuntime(
+        { searchFrom: options.runtimeSearch, installDirectory: options.runtimeInstallDir },
+        options.tools,
+        options.log,
+      ),
+    serverCommand: options.serverCommand,
+  };
+}
+
+async function loadOrDefaultConfig(options: ContextOptions): Promise<EnvoyConfig> {
+  const file = resolve(options.root, options.configFile);
+  if (existsSync(file) || !options.defaultModel) return loadConfig(file);
+  options.log.info(`${options.configFile} not found: using embedded defaults`);
+  const { name, path } = options.defaultModel;
+  const text = `models:\n  - name: ${JSON.stringify(name)}\n    path: ${JSON.stringify(path)}\n`;
+  return { ...parseConfig('(embedded defaults)', text, options.root), file: '' };
+}
+
+/** Where a step writes what the next step reads, under the settings' output folder. */
+export const outputPaths = {
+  image: (context: StepContext, model: string, version: number) =>
+    join(outputRoot(context), 'images', model, `v${version}`),
+  results: (context: StepContext, model: string, version: number, target: string) =>
+    join(outputRoot(context), 'results', model, `v${version}`, `${target}.json`),
+  report: (context: StepContext, model: string, version: number, target: string) =>
+    join(outputRoot(context), 'reports', model, `v${version}`, `${target}.md`),
+  decision: (context: StepContext, model: string, version: number, target: string) =>
+    join(outputRoot(context), 'reports', model, `v${version}`, `${target}.json`),
+  deployments: (context: StepContext) => join(outputRoot(context), 'deployments'),
+};
+
+function outputRoot(context: StepContext): string {
+  return resolve(context.root, context.config.outputDir);
+}

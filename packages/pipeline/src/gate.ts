@@ -1,0 +1,177 @@
+import { existsSync } from 'node:fs';
+import { selectHardware, selectModel, type HardwareTarget } from '@envoy/config';
+import { UserError, writeFileAtomic, writeJsonAtomic, type BenchmarkResults, type ModelVersion } from '@envoy/core';
+import { readResultsFile } from '@envoy/benchmark';
+import {
+  evaluateGate,
+  renderGateReport,
+  reportDigest,
+  type Baseline,
+  type GateDecision,
+  type Verdict,
+} from '@envoy/gate';
+import type { AliasMove } from '@envoy/registry';
+import type { StepContext } from './context.js';
+import { outputPaths } from './context.js';
+import { resolveVersion } from './build.js';
+
+export interface GateInput {
+  model?: string;
+  version?: string;
+  /** Hardware targets to gate on; the first target when empty. */
+  targets?: string[];
+  /** A results file to gate (one target only); else the results recorded for the version. */
+  resultsPath?: string;
+  /** Move this alias to the version when every target passes. */
+  promoteTo?: string;
+}
+
+export interface TargetGate {
+  target: string;
+  decision: GateDecision;
+  results: BenchmarkResults;
+  report: string;
+  reportPath: string;
+  reportDigest: string;
+}
+
+export interface GateOutput {
+  version: ModelVersion;
+  verdict: Verdict;
+  gates: TargetGate[];
+  promoted?: AliasMove;
+}
+
+export async function gateStep(context: StepContext, input: GateInput): Promise<GateOutput> {
+  const model = selectModel(context.config, input.model);
+  const version = await resolveVersion(context, model.name, input.version);
+  const targets = (input.targets?.length ? input.targets : [undefined]).map((name) =>
+    selectHardware(context.config, name),
+  );
+  if (input.resultsPath && targets.length > 1) {
+    throw new UserError('a results file can only be gated on one hardware target');
+  }
+  const gates: TargetGate[] = [];
+  for (const target of targets) {
+    gates.push(await gateTarget(context, version, target, input.resultsPath));
+  }
+  const verdict = combinedVerdict(gates);
+  const promoted =
+    verdict === 'passed' && input.promoteTo
+      ? await promote(context, version, input.promoteTo, gates)
+      : undefined;
+  return { version, verdict, gates, promoted };
+}
+
+async function gateTarget(
+  context: StepContext,
+  version: ModelVersion,
+  target: HardwareTarget,
+  resultsPath?: string,
+): Promise<TargetGate> {
+  const settings = selectModel(context.config, version.model).gate;
+  const results = await findResults(context, version, target, resultsPath);
+  const baseline = await findBaseline(context, version, settings.baselineAlias, results);
+  const decision = evaluateGate({ rules: settings.rules, results, baseline });
+  const report = renderGateReport(decision, {
+    model: version.model,
+    version: version.version,
+    digest: version.digest,
+    target: target.name,
+    hardwareClass: results.hardware.class,
+    configFile: context.config.file,
+  });
+  const reportPath = outputPaths.report(context, version.model, version.version, target.name);
+  const digest = reportDigest(report);
+  await writeFileAtomic(reportPath, report);
+  await writeJsonAtomic(outputPaths.decision(context, version.model, version.version, target.name), {
+    target: target.name,
+    digest: version.digest,
+    reportDigest: digest,
+    decision,
+    metrics: results.metrics,
+  });
+  return { target: target.name, decision, results, report, reportPath, reportDigest: digest };
+}
+
+/** The results to gate: a given file (checked to be this version's) or the newest recorded. */
+async function findResults(
+  context: StepContext,
+  version: ModelVersion,
+  target: HardwareTarget,
+  resultsPath?: string,
+): Promise<BenchmarkResults> {
+  const path = resultsPath ?? outputPaths.results(context, version.model, version.version, target.name);
+  if (resultsPath || existsSync(path)) {
+    const results = await readResultsFile(path);
+    checkResultsBelongTo(results, version, path);
+    return results;
+  }
+  const recorded = (await context.registry.getResults(version.model, version.version)).filter(
+    (results) => results.target === target.name && results.digest === version.digest,
+  );
+  const newest = recorded.at(-1);
+  if (!newest) {
+    throw new UserError(
+      `${version.model} v${version.version} has no benchmark results on "${target.name}": benchmark it first`,
+    );
+  }
+  return newest;
+}
+
+function checkResultsBelongTo(results: BenchmarkResults, version: ModelVersion, path: string): void {
+  if (results.model === version.model && results.version === version.version && results.digest === version.digest) {
+    return;
+  }
+  throw new UserError(
+    `${path} holds results for ${results.model} v${results.version} (${results.digest}), ` +
+      `not ${version.model} v${version.version} (${version.digest})`,
+  );
+}
+
+async function findBaseline(
+  context: StepContext,
+  version: ModelVersion,
+  alias: string,
+  results: BenchmarkResults,
+): Promise<Baseline | undefined> {
+  const aliases = await context.registry.aliases(version.model);
+  const baselineVersion = aliases[alias];
+  if (baselineVersion === undefined) return undefined;
+  const recorded = (await context.registry.getResults(version.model, baselineVersion)).filter(
+    (candidate) => candidate.startedAt !== results.startedAt || candidate.version !== results.version,
+  );
+  const sameClass = recorded.filter((candidate) => candidate.hardware.class === results.hardware.class);
+  const otherClasses = [...new Set(recorded.map((candidate) => candidate.hardware.class))].filter(
+    (hardwareClass) => hardwareClass !== results.hardware.class,
+  );
+  return { version: baselineVersion, results: sameClass.at(-1), otherClasses };
+}
+
+function combinedVerdict(gates: TargetGate[]): Verdict {
+  const verdicts = gates.map((gate) => gate.decision.verdict);
+  if (verdicts.includes('failed')) return 'failed';
+  if (verdicts.includes('unstable')) return 'unstable';
+  return 'passed';
+}
+
+async function promote(
+  context: StepContext,
+  version: ModelVersion,
+  alias: string,
+  gates: TargetGate[],
+): Promise<AliasMove | undefined> {
+  const current = (await context.registry.aliases(version.model))[alias];
+  if (current === version.version) {
+    context.log.info(`${alias} already points at ${version.model} v${version.version}`);
+    return undefined;
+  }
+  const reports = gates.map((gate) => `${gate.target}: ${gate.reportDigest}`).join(', ');
+  const move = await context.registry.moveAlias(version.model, alias, version.version, {
+    actor: context.github.actor ?? 'envoy',
+    reason: `passed its gates (reports ${reports})`,
+    now: context.now(),
+  });
+  context.log.info(`Promoted ${version.model} v${version.version} to ${alias}`);
+  return move;
+}
