@@ -45,7 +45,7 @@ async function resolveOrInstall(
 ): Promise<OnnxRuntime> {
   const candidates = [...location.searchFrom];
   if (location.installDirectory) candidates.push(location.installDirectory);
-  const found = findInstalled(candidates);
+  const found = findOnnxRuntime(candidates);
   if (found) {
     log.debug(`loadOnnxRuntime: using ${found}`);
     return importRuntime(found);
@@ -69,12 +69,13 @@ async function installRuntime(directory: string, tools: ToolRunner, log: Log) {
     directory,
     `${MODULE_NAME}@${ONNXRUNTIME_VERSION}`,
   ]);
-  const installed = findInstalled([directory]);
+  const installed = findOnnxRuntime([directory]);
   if (!installed) throw new Error(`npm installed ${MODULE_NAME} but it cannot be resolved`);
   return importRuntime(installed);
 }
 
-function findInstalled(directories: string[]): string | undefined {
+/** The resolved path of an installed onnxruntime-node in one of `directories`, if any. */
+export function findOnnxRuntime(directories: string[]): string | undefined {
   for (const directory of directories) {
     try {
       const require = createRequire(join(directory, 'noop.js'));

@@ -6,6 +6,7 @@ import {
   loadConfig,
   parseConfig,
   type EnvoyConfig,
+  type RegistryBackend,
 } from '@envoy/config';
 import { openRegistry, type Registry } from '@envoy/registry';
 import { loadOnnxRuntime, type OnnxRuntime } from '@envoy/onnx';
@@ -42,12 +43,16 @@ export interface ContextOptions {
   /** Where to install onnxruntime-node when none is found. */
   runtimeInstallDir?: string;
   serverCommand: string[];
+  /** Overrides how ONNX Runtime is found, e.g. to restore it from a cache first. */
+  loadRuntime?: () => Promise<OnnxRuntime>;
+  /** Overrides the registry backend envoy.yaml chooses. */
+  registryBackend?: RegistryBackend;
   now?: () => Date;
 }
 
 export async function createStepContext(options: ContextOptions): Promise<StepContext> {
   const config = await loadOrDefaultConfig(options);
-  const backend = effectiveRegistryBackend(config, options.env);
+  const backend = options.registryBackend ?? effectiveRegistryBackend(config, options.env);
   const registry = openRegistry({ ...config.registry, backend }, config.root, {
     tools: options.tools,
     log: options.log,
@@ -61,12 +66,14 @@ export async function createStepContext(options: ContextOptions): Promise<StepCo
     now: options.now ?? (() => new Date()),
     github: options.github,
     registry,
-    loadRuntime: () =>
-      loadOnnxRuntime(
+    loadRuntime:
+      options.loadRuntime ??
+      (() =>
+        loadOnnxRuntime(
         { searchFrom: options.runtimeSearch, installDirectory: options.runtimeInstallDir },
-        options.tools,
-        options.log,
-      ),
+          options.tools,
+          options.log,
+        )),
     serverCommand: options.serverCommand,
   };
 }

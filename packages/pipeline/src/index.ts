@@ -7,3 +7,4 @@ export * from './gate.js';
 export * from './deploy.js';
 export * from './pipeline.js';
 export * from './summary.js';
+export * from './github-reports.js';

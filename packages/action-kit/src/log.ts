@@ -1,0 +1,41 @@
+import * as core from '@actions/core';
+import { formatLocation, type Log, type SourceLocation } from '@envoy/core';
+
+/** Logs through the Actions runner: groups, debug lines, and annotations on files. */
+export class ActionsLog implements Log {
+  info(message: string): void {
+    core.info(message);
+  }
+
+  debug(message: string): void {
+    core.debug(message);
+  }
+
+  warning(message: string, location?: SourceLocation): void {
+    core.warning(message, annotation(location));
+  }
+
+  error(message: string, location?: SourceLocation): void {
+    core.error(message, annotation(location));
+  }
+
+  group<T>(name: string, work: () => Promise<T>): Promise<T> {
+    return core.group(name, work);
+  }
+
+  mask(secret: string): void {
+    if (secret) core.setSecret(secret);
+  }
+}
+
+function annotation(location?: SourceLocation): core.AnnotationProperties | undefined {
+  if (!location?.file) return undefined;
+  return {
+    title: location.field ? `envoy: ${location.field}` : 'envoy',
+    file: location.file,
+    startLine: location.line,
+    startColumn: location.column,
+  };
+}
+
+export { formatLocation };

@@ -1,0 +1,44 @@
+import * as core from '@actions/core';
+import { ToolError, UserError, UserErrors } from '@envoy/core';
+
+/**
+ * Runs an action's main function: anything thrown fails the step. A user's mistake fails it
+ * with its message and an annotation on the file and line; anything else also logs its stack
+ * behind debug.
+ */
+export async function runAction(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    reportFailure(error);
+  }
+}
+
+function reportFailure(error: unknown): void {
+  if (error instanceof UserErrors) {
+    for (const problem of error.problems) annotate(problem);
+    core.setFailed(`${error.problems.length} problem(s) in the settings; see the annotations`);
+    return;
+  }
+  if (error instanceof UserError) {
+    annotate(error);
+    core.setFailed(error.message);
+    return;
+  }
+  if (error instanceof Error) {
+    if (!(error instanceof ToolError)) core.debug(error.stack ?? error.message);
+    core.setFailed(error.message);
+    return;
+  }
+  core.setFailed(String(error));
+}
+
+function annotate(problem: UserError): void {
+  const location = problem.location;
+  core.error(problem.message, {
+    title: 'envoy',
+    file: location?.file,
+    startLine: location?.line,
+    startColumn: location?.column,
+  });
+}
