@@ -45,6 +45,8 @@ export async function benchmarkStep(
   const resultsPath = outputPaths.results(context, version.model, version.version, target.name);
   await writeResultsFile(resultsPath, results);
   await context.registry.attachResults(results);
-  context.log.info(`Results for ${version.model} v${version.version} on ${target.name}: ${resultsPath}`);
+  context.log.info(
+    `Results for ${version.model} v${version.version} on ${target.name}: ${resultsPath}`,
+  );
   return { results, resultsPath };
 }

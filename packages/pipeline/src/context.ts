@@ -70,7 +70,7 @@ export async function createStepContext(options: ContextOptions): Promise<StepCo
       options.loadRuntime ??
       (() =>
         loadOnnxRuntime(
-        { searchFrom: options.runtimeSearch, installDirectory: options.runtimeInstallDir },
+          { searchFrom: options.runtimeSearch, installDirectory: options.runtimeInstallDir },
           options.tools,
           options.log,
         )),

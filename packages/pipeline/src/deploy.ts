@@ -54,7 +54,9 @@ function logOutcome(
 ): void {
   const name = `${version.model} v${version.version}`;
   if (outcome.status === 'rolled-back') {
-    context.log.error(`Deploying ${name} to ${target} failed and was rolled back: ${outcome.reason}`);
+    context.log.error(
+      `Deploying ${name} to ${target} failed and was rolled back: ${outcome.reason}`,
+    );
   } else if (outcome.status === 'unchanged') {
     context.log.info(`${target} already serves ${name} at ${outcome.url}`);
   } else {

@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import { selectHardware, selectModel, type HardwareTarget } from '@envoy/config';
-import { UserError, writeFileAtomic, writeJsonAtomic, type BenchmarkResults, type ModelVersion } from '@envoy/core';
+import {
+  UserError,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type BenchmarkResults,
+  type ModelVersion,
+} from '@envoy/core';
 import { readResultsFile } from '@envoy/benchmark';
 import {
   evaluateGate,
@@ -84,13 +90,16 @@ async function gateTarget(
   const reportPath = outputPaths.report(context, version.model, version.version, target.name);
   const digest = reportDigest(report);
   await writeFileAtomic(reportPath, report);
-  await writeJsonAtomic(outputPaths.decision(context, version.model, version.version, target.name), {
-    target: target.name,
-    digest: version.digest,
-    reportDigest: digest,
-    decision,
-    metrics: results.metrics,
-  });
+  await writeJsonAtomic(
+    outputPaths.decision(context, version.model, version.version, target.name),
+    {
+      target: target.name,
+      digest: version.digest,
+      reportDigest: digest,
+      decision,
+      metrics: results.metrics,
+    },
+  );
   return { target: target.name, decision, results, report, reportPath, reportDigest: digest };
 }
 
@@ -101,7 +110,8 @@ async function findResults(
   target: HardwareTarget,
   resultsPath?: string,
 ): Promise<BenchmarkResults> {
-  const path = resultsPath ?? outputPaths.results(context, version.model, version.version, target.name);
+  const path =
+    resultsPath ?? outputPaths.results(context, version.model, version.version, target.name);
   if (resultsPath || existsSync(path)) {
     const results = await readResultsFile(path);
     checkResultsBelongTo(results, version, path);
@@ -119,8 +129,16 @@ async function findResults(
   return newest;
 }
 
-function checkResultsBelongTo(results: BenchmarkResults, version: ModelVersion, path: string): void {
-  if (results.model === version.model && results.version === version.version && results.digest === version.digest) {
+function checkResultsBelongTo(
+  results: BenchmarkResults,
+  version: ModelVersion,
+  path: string,
+): void {
+  if (
+    results.model === version.model &&
+    results.version === version.version &&
+    results.digest === version.digest
+  ) {
     return;
   }
   throw new UserError(
@@ -139,9 +157,12 @@ async function findBaseline(
   const baselineVersion = aliases[alias];
   if (baselineVersion === undefined) return undefined;
   const recorded = (await context.registry.getResults(version.model, baselineVersion)).filter(
-    (candidate) => candidate.startedAt !== results.startedAt || candidate.version !== results.version,
+    (candidate) =>
+      candidate.startedAt !== results.startedAt || candidate.version !== results.version,
   );
-  const sameClass = recorded.filter((candidate) => candidate.hardware.class === results.hardware.class);
+  const sameClass = recorded.filter(
+    (candidate) => candidate.hardware.class === results.hardware.class,
+  );
   const otherClasses = [...new Set(recorded.map((candidate) => candidate.hardware.class))].filter(
     (hardwareClass) => hardwareClass !== results.hardware.class,
   );

@@ -85,7 +85,8 @@ export async function deployWithGitHubDeployment(
   const repository = context.github.repository;
   const ref = context.github.sha ?? context.github.ref;
   if (!repository || !ref) return deployStep(context, input);
-  const target = context.config.deploy.find((t) => t.name === input.target) ?? context.config.deploy[0];
+  const target =
+    context.config.deploy.find((t) => t.name === input.target) ?? context.config.deploy[0];
   const environment = target?.environment ?? 'production';
   const { id } = await createDeployment(api, {
     ...repository,
@@ -103,7 +104,9 @@ export async function deployWithGitHubDeployment(
       deploymentId: id,
       state: failed ? 'failure' : 'success',
       environmentUrl: failed ? undefined : output.outcome.url,
-      description: failed ? `rolled back: ${output.outcome.reason}` : `serving v${output.version.version}`,
+      description: failed
+        ? `rolled back: ${output.outcome.reason}`
+        : `serving v${output.version.version}`,
       logUrl,
     });
     return output;

@@ -35,9 +35,14 @@ export interface PipelineOutput {
 }
 
 /** Register, build, benchmark, gate and promote each release in order, then deploy. */
-export async function runPipeline(context: StepContext, input: PipelineInput): Promise<PipelineOutput> {
+export async function runPipeline(
+  context: StepContext,
+  input: PipelineInput,
+): Promise<PipelineOutput> {
   const model = selectModel(context.config, input.model);
-  const targets = input.targets?.length ? input.targets : context.config.hardware.map((t) => t.name);
+  const targets = input.targets?.length
+    ? input.targets
+    : context.config.hardware.map((t) => t.name);
   const releases: ReleaseOutcome[] = [];
   for (const path of input.releases?.length ? input.releases : [undefined]) {
     releases.push(await runRelease(context, model.name, path, targets));
@@ -121,7 +126,9 @@ async function deployAll(context: StepContext, model: string): Promise<DeployOut
   const deployments: DeployOutput[] = [];
   for (const target of context.config.deploy) {
     if (aliases[target.alias] === undefined) {
-      context.log.warning(`No version of ${model} is at "${target.alias}": nothing to deploy to ${target.name}`);
+      context.log.warning(
+        `No version of ${model} is at "${target.alias}": nothing to deploy to ${target.name}`,
+      );
       continue;
     }
     deployments.push(

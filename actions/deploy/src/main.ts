@@ -1,0 +1,45 @@
+import * as core from '@actions/core';
+import {
+  COMMON_INPUTS,
+  createActionContext,
+  optionalInput,
+  setOutputs,
+  writeSummary,
+} from '@envoy/action-kit';
+import { deployStep, deployWithGitHubDeployment, type DeployInput } from '@envoy/pipeline';
+
+export const INPUTS = {
+  ...COMMON_INPUTS,
+  model: 'model',
+  version: 'version',
+  target: 'target',
+  githubToken: 'github-token',
+} as const;
+
+export const OUTPUTS = { url: 'url', version: 'version', status: 'status' } as const;
+
+export async function main(bundleUrl: string): Promise<void> {
+  const { step, api } = await createActionContext(bundleUrl);
+  const input: DeployInput = {
+    model: optionalInput(INPUTS.model),
+    version: optionalInput(INPUTS.version),
+    target: optionalInput(INPUTS.target),
+  };
+  const output = await step.log.group('Deploy', () =>
+    api ? deployWithGitHubDeployment(api, step, input) : deployStep(step, input),
+  );
+  const { outcome } = output;
+  setOutputs({
+    [OUTPUTS.url]: outcome.url,
+    [OUTPUTS.version]: outcome.version,
+    [OUTPUTS.status]: outcome.status,
+  });
+  await writeSummary(
+    `### ${output.target}: ${outcome.status}\n\n${output.version.model} v${outcome.version} at ${outcome.url}\n`,
+  );
+  if (outcome.status === 'rolled-back') {
+    core.setFailed(
+      `v${output.version.version} was rolled back: ${outcome.reason ?? 'smoke test failed'}`,
+    );
+  }
+}
