@@ -22,11 +22,6 @@ export function toV2Datatype(onnxType: string): string {
   return V2_DATATYPES[onnxType] ?? onnxType.toUpperCase();
 }
 
-/** The ONNX element type of a v2 datatype, or undefined when there is none. */
-export function fromV2Datatype(datatype: string): string | undefined {
-  return Object.keys(V2_DATATYPES).find((type) => V2_DATATYPES[type] === datatype);
-}
-
 /** A tensor as the protocol's JSON carries it. */
 export interface TensorMetadata {
   name: string;
