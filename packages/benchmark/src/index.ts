@@ -1,0 +1,11 @@
+export type { BenchmarkRequest, Driver, DriverContext, DriverOutput } from './driver.js';
+export { runBenchmark, type BenchmarkDeps } from './run.js';
+export { onnxruntimeDriver } from './onnxruntime/driver.js';
+export { commandDriver } from './command-driver.js';
+export { httpDriver } from './http-driver.js';
+export { summariseLatencies, coefficientOfVariation, type LatencySummary } from './statistics.js';
+export { runEvaluation, parseEvaluationOutput, mergeEvaluationMetrics } from './evaluation.js';
+export { writeResultsFile, readResultsFile } from './results-file.js';
+export { resultsSchema } from './results-schema.js';
+export { renderResultsSummary } from './summary.js';
+export { acceleratorMetrics } from './telemetry.js';
