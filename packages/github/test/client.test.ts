@@ -63,6 +63,18 @@ describe('retries and rate limits', () => {
     expect(log.lines.some((line) => line.startsWith('warning: GitHub rate limit'))).toBe(true);
   });
 
+  it('does not wait out a rate limit that resets more than 5 minutes later', async () => {
+    fake = await FakeGitHub.start();
+    fake.failNext('checks/create', 1, { kind: 'rate-limit', resetInSeconds: 600 });
+    const { client, log } = fakeClient(fake);
+
+    await expect(
+      client.rest.checks.create({ ...checkRun, conclusion: 'success' }),
+    ).rejects.toMatchObject({ status: 403 });
+    expect(fake.requestsTo('checks/create')).toHaveLength(1);
+    expect(log.lines.join('\n')).toMatch(/giving up after 0 retries \(reset in 60\ds\)/);
+  });
+
   it('does not retry a request GitHub rejects as invalid', async () => {
     fake = await FakeGitHub.start();
     const { client } = fakeClient(fake);
@@ -93,6 +105,28 @@ describe('the fake GitHub holds requests to the OpenAPI description', () => {
     expect(body.message).toBe('Validation Failed');
     expect(body.errors.map((error) => error.field)).toEqual(['conclusion']);
     expect(fake.checkRuns).toHaveLength(0);
+  });
+
+  it('answers 422 to more than 50 annotations in one request, the documented limit', async () => {
+    fake = await FakeGitHub.start();
+    const { client } = fakeClient(fake);
+    const annotation = {
+      path: 'envoy.yaml',
+      start_line: 1,
+      end_line: 1,
+      annotation_level: 'failure' as const,
+      message: 'x',
+    };
+
+    const create = (count: number) =>
+      client.rest.checks.create({
+        ...checkRun,
+        conclusion: 'failure',
+        output: { title: 't', summary: 's', annotations: Array(count).fill(annotation) },
+      });
+
+    await expect(create(51)).rejects.toMatchObject({ status: 422 });
+    await expect(create(50)).resolves.toMatchObject({ status: 201 });
   });
 
   it('answers 422 when a required field is missing', async () => {
