@@ -129,6 +129,19 @@ describe('the fake GitHub holds requests to the OpenAPI description', () => {
     await expect(create(50)).resolves.toMatchObject({ status: 201 });
   });
 
+  it('reads OpenAPI nullable: a null description is accepted, a null ref is not', async () => {
+    fake = await FakeGitHub.start();
+    const post = (body: object) =>
+      fetch(`${fake!.url}/repos/acme/models/deployments`, {
+        method: 'POST',
+        headers: { authorization: 'token t' },
+        body: JSON.stringify(body),
+      });
+
+    expect((await post({ ref: 'main', description: null })).status).toBe(201);
+    expect((await post({ ref: null })).status).toBe(422);
+  });
+
   it('answers 422 when a required field is missing', async () => {
     fake = await FakeGitHub.start();
     const response = await fetch(`${fake.url}/repos/acme/models/deployments`, {
