@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runLoad, type LoadOptions, type LoopMode } from '../src/index.js';
-import { startModelServer, type ModelServer } from './model-server.js';
+import { percentile, startModelServer, type ModelServer } from './model-server.js';
 
 const BODY = { inputs: [{ name: 'x', shape: [1], datatype: 'FP32', data: [1] }] };
 
@@ -23,31 +23,36 @@ function expectWithin(measured: number, expected: number, share = 0.1): void {
   expect(measured).toBeLessThanOrEqual(expected * (1 + share));
 }
 
-describe('latency against a server with known delays (90% at 50 ms, 10% at 150 ms)', () => {
+describe('latency against a server with known delays (90% at 100 ms, 10% at 300 ms)', () => {
   let server: ModelServer;
-  beforeAll(async () => {
+  beforeEach(async () => {
     server = await startModelServer({
       behaviour: 'mixture',
       delays: [
-        [50, 0.9],
-        [150, 0.1],
+        [100, 0.9],
+        [300, 0.1],
       ],
       seed: 7,
     });
   });
-  afterAll(() => server.close());
+  afterEach(() => server.close());
 
   it.each<[string, LoopMode]>([
-    ['closed loop, 8 workers', { kind: 'closed', concurrency: 8 }],
-    ['open loop, 120 requests/s', { kind: 'open', rate: 120 }],
-  ])('%s: p50 ≈ 50 ms and p99 ≈ 150 ms', async (_name, mode) => {
+    ['closed loop, 12 workers', { kind: 'closed', concurrency: 12 }],
+    ['open loop, 80 requests/s', { kind: 'open', rate: 80 }],
+  ])('%s: p50 ≈ 100 ms and p99 ≈ 300 ms', async (_name, mode) => {
     const report = await runLoad(options(server.url, mode));
+    const actual = (await server.actual()).latencyMs;
 
-    expect(report.succeeded).toBeGreaterThan(150);
+    expect(report.succeeded).toBeGreaterThan(120);
     expect(report.succeeded).toBe(report.requests);
     expect(report.latencyMs.count).toBe(report.succeeded);
-    expectWithin(report.latencyMs.p50, 50);
-    expectWithin(report.latencyMs.p99, 150);
+    // Within 10% of the delays the server really applied (its timers run late when the
+    // machine is busy), and of the injected ones.
+    expectWithin(report.latencyMs.p50, percentile(actual, 50));
+    expectWithin(report.latencyMs.p99, percentile(actual, 99));
+    expectWithin(report.latencyMs.p50, 100);
+    expectWithin(report.latencyMs.p99, 300);
   });
 
   it('open loop: sends at the asked rate, whatever the answers take', async () => {

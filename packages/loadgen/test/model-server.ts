@@ -11,8 +11,18 @@ export type ServerBehaviour =
   | { behaviour: 'faults' }
   | { behaviour: 'openai'; ttftMs: number; gapMs: number; tokens: number };
 
+/** What the server really did, in milliseconds, warm-up included. */
+export interface ActualTimings {
+  /** From receiving a request to answering it (successful v2 answers). */
+  latencyMs: number[];
+  /** From receiving a request to writing its first token (OpenAI streams). */
+  firstTokenMs: number[];
+  tokenGapsMs: number[];
+}
+
 export interface ModelServer {
   url: string;
+  actual(): Promise<ActualTimings>;
   close(): Promise<void>;
 }
 
@@ -25,6 +35,11 @@ export async function startModelServer(behaviour: ServerBehaviour): Promise<Mode
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    actual: () =>
+      new Promise((resolve) => {
+        child.once('message', (message) => resolve((message as { actual: ActualTimings }).actual));
+        child.send('actual');
+      }),
     close: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -32,4 +47,11 @@ export async function startModelServer(behaviour: ServerBehaviour): Promise<Mode
         child.disconnect();
       }),
   };
+}
+
+/** The nearest-rank percentile (0 to 100) of `values`. */
+export function percentile(values: number[], rank: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.max(0, Math.ceil((rank / 100) * sorted.length) - 1);
+  return sorted[index] ?? NaN;
 }
