@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ToolError, UserError, lastLines, type ToolOutput, type ToolRunner } from '@envoy/core';
 
@@ -27,6 +27,8 @@ export interface BranchLocation {
 export class BranchWorkspace {
   readonly workTree: string;
   private readonly indexFile: string;
+  /** Present while the work tree may differ from the index (a change or checkout underway). */
+  private readonly unfinishedMarker: string;
   private gitDir?: string;
   private readonly env: NodeJS.ProcessEnv;
 
@@ -36,6 +38,7 @@ export class BranchWorkspace {
   ) {
     this.workTree = join(location.area, 'tree');
     this.indexFile = join(location.area, 'index');
+    this.unfinishedMarker = join(location.area, 'unfinished');
     this.env = { ...withoutGitOverrides(process.env), GIT_TERMINAL_PROMPT: '0' };
   }
 
@@ -72,7 +75,14 @@ export class BranchWorkspace {
   async fetchTip(): Promise<string | undefined> {
     const { remote, branch } = this.location;
     const refspec = `+refs/heads/${branch}:${this.trackingRef}`;
-    const args = ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, refspec];
+    const args = [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--no-write-fetch-head',
+      '--no-auto-maintenance',
+    ];
+    args.push(remote, refspec);
     const fetched = await this.git(args, { allowFailure: true });
     if (fetched.exitCode !== 0) {
       if (MISSING_BRANCH.test(fetched.stderr)) return undefined;
@@ -85,23 +95,33 @@ export class BranchWorkspace {
 
   /** Makes the private work tree hold exactly `tip`'s files (nothing for a new branch). */
   async checkout(tip: string | undefined): Promise<void> {
+    // Any index.lock is stale: the session lock keeps other Envoy processes out.
     await rm(`${this.indexFile}.lock`, { force: true });
-    await this.git(['add', '--all', '--force', '--', '.']);
+    const recovering = await exists(this.unfinishedMarker);
+    await writeFile(this.unfinishedMarker, '');
+    if (recovering) {
+      // A change or checkout was cut short: let the index see its files, so read-tree
+      // replaces or removes them, and clean away what it does not know.
+      await this.git(['add', '--all', '--force', '--', '.']);
+    }
     await this.git(tip ? ['read-tree', '--reset', '-u', tip] : ['read-tree', '--empty']);
-    await this.git(['clean', '-ffdxq', '--', '.']);
+    if (recovering || !tip) await this.git(['clean', '-ffdxq', '--', '.']);
+    await rm(this.unfinishedMarker);
   }
 
-  /** Commits the work tree on top of `tip`; undefined when nothing changed. */
+  /** Call before changing files in the work tree; commit() marks the change finished. */
+  beginChange(): Promise<void> {
+    return writeFile(this.unfinishedMarker, '');
+  }
+
+  /** Commits the work tree on top of `tip`. */
   async commit(
     tip: string | undefined,
     message: string,
     author: { name: string; email: string },
-  ): Promise<string | undefined> {
+  ): Promise<string> {
     await this.git(['add', '--all', '--force', '--', '.']);
     const tree = (await this.git(['write-tree'])).stdout.trim();
-    if (tip && (await this.git(['rev-parse', `${tip}^{tree}`])).stdout.trim() === tree) {
-      return undefined;
-    }
     const parents = tip ? ['-p', tip] : [];
     const created = await this.git(['commit-tree', tree, ...parents, '-m', message], {
       env: {
@@ -111,6 +131,7 @@ export class BranchWorkspace {
         GIT_COMMITTER_EMAIL: ENVOY_AUTHOR.email,
       },
     });
+    await rm(this.unfinishedMarker);
     return created.stdout.trim();
   }
 
@@ -150,4 +171,11 @@ function toolError(args: string[], output: ToolOutput): ToolError {
 function withoutGitOverrides(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const names = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_PREFIX'];
   return Object.fromEntries(Object.entries(env).filter(([name]) => !names.includes(name)));
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }

@@ -22,6 +22,8 @@ export interface GitRegistryOptions {
   baseDelayMs?: number;
   /** Default 5000. */
   maxDelayMs?: number;
+  /** A workspace lock older than this (its holder died) is taken over. Default 10 s. */
+  staleLockMs?: number;
 }
 
 /** Raised when every attempt to push a change lost the race to other writers. */
@@ -84,11 +86,12 @@ export class GitRegistry extends TreeRegistry implements Registry {
     for (let attempt = 1; ; attempt++) {
       const tip = await this.workspace.fetchTip();
       await this.workspace.checkout(tip);
+      await this.workspace.beginChange();
       const change = await work(this.tree);
       if (!change.message) return change.result;
       const commit = await this.workspace.commit(tip, change.message, authorOf(change.actor));
-      if (!commit || (await this.workspace.push(commit))) {
-        this.log.debug(`GitRegistry.write: ${change.message} (${commit ?? 'no change'})`);
+      if (await this.workspace.push(commit)) {
+        this.log.debug(`GitRegistry.write: ${change.message} (${commit})`);
         return change.result;
       }
       if (attempt >= maxAttempts) {
@@ -117,6 +120,7 @@ export class GitRegistry extends TreeRegistry implements Registry {
     const release = await lockfile.lock(this.area, {
       realpath: false,
       lockfilePath: join(this.area, 'session.lock'),
+      stale: this.options.staleLockMs ?? 10_000,
       retries: SESSION_LOCK,
       onCompromised: (error) => {
         lost = error;
