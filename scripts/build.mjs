@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Bundles every action, the root action, the inference server and the command line with ncc.
-// Usage: node scripts/build.mjs [--out-root DIR]   (DIR: build into a copy, for the dist check)
+// Usage: node scripts/build.mjs [--out-root DIR] [--only TEXT]
+//   --out-root DIR  build into a copy, for the dist check
+//   --only TEXT     build only the bundles whose output folder contains TEXT (e.g. dist/cli)
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import ncc from '@vercel/ncc';
@@ -8,6 +10,8 @@ import { BUNDLES, EXTERNALS } from './bundles.mjs';
 
 const outRootIndex = process.argv.indexOf('--out-root');
 const outRoot = outRootIndex > 0 ? process.argv[outRootIndex + 1] : '.';
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex > 0 ? process.argv[onlyIndex + 1] : '';
 
 async function buildBundle(bundle) {
   const { code, assets } = await ncc(join(process.cwd(), bundle.entry), {
@@ -32,5 +36,5 @@ async function buildBundle(bundle) {
 }
 
 // Outer folders first: clearing dist/ must not remove dist/serve once it is built.
-const ordered = [...BUNDLES].sort((a, b) => a.out.split('/').length - b.out.split('/').length);
+const ordered = BUNDLES.filter((bundle) => bundle.out.includes(only)).sort((a, b) => a.out.split('/').length - b.out.split('/').length);
 for (const bundle of ordered) await buildBundle(bundle);

@@ -31,6 +31,7 @@ export const DEFAULT_EVALUATION_TIMEOUT_SECONDS = 600;
 
 export const DEFAULT_GATE: GateSettings = {
   rules: [],
+  promoteTo: 'production',
   baselineAlias: 'production',
 };
 

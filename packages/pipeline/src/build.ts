@@ -14,7 +14,7 @@ export interface BuildInput {
 export async function buildStep(context: StepContext, input: BuildInput): Promise<BuiltImage> {
   const version = await resolveVersion(context, input.model, input.version);
   const modelPath = await verifyModelFiles(context.root, version);
-  const image = await buildImageLayout(
+  return buildImageLayout(
     {
       model: version,
       modelPath,
@@ -24,8 +24,6 @@ export async function buildStep(context: StepContext, input: BuildInput): Promis
     },
     context.log,
   );
-  context.log.info(`Built ${image.tags.join(', ')} ${image.manifestDigest} at ${image.layoutPath}`);
-  return image;
 }
 
 /** A version by number or alias, or the newest version of the model. */

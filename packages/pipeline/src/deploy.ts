@@ -42,24 +42,5 @@ export async function deployStep(context: StepContext, input: DeployInput): Prom
     },
     { log: context.log },
   );
-  logOutcome(context, version, target.name, outcome);
   return { version, target: target.name, outcome };
-}
-
-function logOutcome(
-  context: StepContext,
-  version: ModelVersion,
-  target: string,
-  outcome: DeployOutcome,
-): void {
-  const name = `${version.model} v${version.version}`;
-  if (outcome.status === 'rolled-back') {
-    context.log.error(
-      `Deploying ${name} to ${target} failed and was rolled back: ${outcome.reason}`,
-    );
-  } else if (outcome.status === 'unchanged') {
-    context.log.info(`${target} already serves ${name} at ${outcome.url}`);
-  } else {
-    context.log.info(`${target} now serves ${name} at ${outcome.url}`);
-  }
 }

@@ -9,6 +9,7 @@ import {
 } from '@envoy/core';
 import { readResultsFile } from '@envoy/benchmark';
 import {
+  checkResultsAreFor,
   evaluateGate,
   renderGateReport,
   reportDigest,
@@ -114,7 +115,7 @@ async function findResults(
     resultsPath ?? outputPaths.results(context, version.model, version.version, target.name);
   if (resultsPath || existsSync(path)) {
     const results = await readResultsFile(path);
-    checkResultsBelongTo(results, version, path);
+    checkResultsAreFor(results, version, path);
     return results;
   }
   const recorded = (await context.registry.getResults(version.model, version.version)).filter(
@@ -127,24 +128,6 @@ async function findResults(
     );
   }
   return newest;
-}
-
-function checkResultsBelongTo(
-  results: BenchmarkResults,
-  version: ModelVersion,
-  path: string,
-): void {
-  if (
-    results.model === version.model &&
-    results.version === version.version &&
-    results.digest === version.digest
-  ) {
-    return;
-  }
-  throw new UserError(
-    `${path} holds results for ${results.model} v${results.version} (${results.digest}), ` +
-      `not ${version.model} v${version.version} (${version.digest})`,
-  );
 }
 
 async function findBaseline(

@@ -36,7 +36,7 @@ export async function registerStep(
     lineage: lineageFromContext(context.github),
     now: context.now(),
   });
-  logRegistration(context, version, created);
+  if (!created) context.log.info(`${version.digest} is already registered: nothing new`);
   const signatureChanged = created && (await signatureDiffers(context, version));
   if (input.alias) await moveAliasManually(context, version, input.alias);
   return { version, created, signatureChanged };
@@ -45,12 +45,6 @@ export async function registerStep(
 async function signatureOf(context: StepContext, path: string): Promise<ModelSignature> {
   const runtime = await context.loadRuntime();
   return readModelSignature(runtime, await onnxFileIn(path));
-}
-
-function logRegistration(context: StepContext, version: ModelVersion, created: boolean): void {
-  const name = `${version.model} v${version.version}`;
-  if (created) context.log.info(`Registered ${name} (${version.digest})`);
-  else context.log.info(`${version.digest} is already registered as ${name}: nothing new`);
 }
 
 async function signatureDiffers(context: StepContext, version: ModelVersion): Promise<boolean> {
