@@ -77,10 +77,7 @@ export abstract class TreeRegistry implements Registry {
 
   async listVersions(model: string): Promise<ModelVersion[]> {
     checkModelName(model);
-    return this.read(async (tree) => {
-      await requireModel(tree, model);
-      return tree.readVersions(model);
-    });
+    return this.read((tree) => tree.readVersions(model));
   }
 
   async getVersion(model: string, version: number | string): Promise<ModelVersion> {
@@ -111,10 +108,7 @@ export abstract class TreeRegistry implements Registry {
 
   async aliases(model: string): Promise<Record<string, number>> {
     checkModelName(model);
-    return this.read(async (tree) => {
-      await requireModel(tree, model);
-      return currentAliases(await tree.readAudit(model));
-    });
+    return this.read(async (tree) => currentAliases(await tree.readAudit(model)));
   }
 
   async moveAlias(
@@ -155,7 +149,6 @@ export abstract class TreeRegistry implements Registry {
     checkModelName(model);
     if (alias !== undefined) checkAliasName(alias);
     return this.read(async (tree) => {
-      await requireModel(tree, model);
       const history = await tree.readAudit(model);
       return alias === undefined ? history : history.filter((move) => move.alias === alias);
     });
@@ -163,9 +156,6 @@ export abstract class TreeRegistry implements Registry {
 
   async aliasAt(model: string, alias: string, at: Date): Promise<number | undefined> {
     const history = await this.aliasHistory(model, alias);
-    if (history.length === 0) {
-      throw new UserError(`model '${model}' has no alias '${alias}': it was never set`);
-    }
     const moment = at.getTime();
     return history.filter((move) => Date.parse(move.at) <= moment).at(-1)?.to;
   }

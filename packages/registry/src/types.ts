@@ -35,11 +35,13 @@ export interface Registry {
   /** Registers a model's files; the same digest again returns the existing version. */
   register(request: RegisterRequest): Promise<{ version: ModelVersion; created: boolean }>;
   listModels(): Promise<string[]>;
-  /** Ascending by version. */
+  /** Ascending by version; empty for a model that has none. */
   listVersions(model: string): Promise<ModelVersion[]>;
+  /** UserError naming the model or version when either is not registered. */
   getVersion(model: string, version: number | string): Promise<ModelVersion>;
-  /** "3", 3 or an alias name. */
+  /** "3", 3 or an alias name; UserError naming whatever is not there. */
   resolve(model: string, versionOrAlias: string | number): Promise<ModelVersion>;
+  /** Empty for a model without aliases. */
   aliases(model: string): Promise<Record<string, number>>;
   moveAlias(
     model: string,
@@ -49,7 +51,7 @@ export interface Registry {
   ): Promise<AliasMove>;
   /** The append-only audit log, oldest first; one alias or all. */
   aliasHistory(model: string, alias?: string): Promise<AliasMove[]>;
-  /** The version the alias named at a moment; undefined before it was first set. */
+  /** The version the alias named at a moment; undefined before it was first set, or never. */
   aliasAt(model: string, alias: string, at: Date): Promise<number | undefined>;
   /** Keeps every run, keyed by model, version and hardware class. */
   attachResults(results: BenchmarkResults): Promise<void>;
