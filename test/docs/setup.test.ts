@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parseEvaluationOutput } from '@envoy/benchmark';
 import { parseConfig, parseGateRule } from '@envoy/config';
 import { gateCheckName } from '@envoy/github';
 
@@ -38,6 +39,14 @@ describe('docs/setup.md', () => {
     ]);
     expect(config.deploy.map((target) => target.environment)).toEqual(['production']);
     expect(config.registry.backend).toBe('git');
+  });
+
+  it('shows an evaluation output that Envoy reads', () => {
+    const [output] = codeBlocks(SETUP, 'json');
+    const metrics = parseEvaluationOutput(output!);
+    expect(Object.keys(metrics)).toEqual(['accuracy', 'f1', 'wer']);
+    expect(metrics.accuracy!.direction).toBe('bigger-is-better');
+    expect(metrics.wer!.direction).toBe('smaller-is-better');
   });
 
   it('starts the example with the schema comment editors read', () => {
