@@ -87,7 +87,7 @@ describe('envoy pipeline', () => {
     expect(url).toBeDefined();
     const ready = await fetch(`${url}/v2/models/vad/ready`);
     expect(ready.status).toBe(200);
-  });
+  }, 240_000);
 
   it('registers nothing new on a second run and leaves the deployment unchanged', () => {
     const run = envoy(workspace, 'pipeline', '--release', 'legacy.onnx', '--release', 'v5.onnx');

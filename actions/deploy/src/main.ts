@@ -19,7 +19,7 @@ export const INPUTS = {
 export const OUTPUTS = { url: 'url', version: 'version', status: 'status' } as const;
 
 export async function main(bundleUrl: string): Promise<void> {
-  const { step, api } = await createActionContext(bundleUrl);
+  const { step, api } = await createActionContext(bundleUrl, optionalInput(INPUTS.githubToken));
   const input: DeployInput = {
     model: optionalInput(INPUTS.model),
     version: optionalInput(INPUTS.version),
@@ -31,7 +31,7 @@ export async function main(bundleUrl: string): Promise<void> {
   const { outcome } = output;
   setOutputs({
     [OUTPUTS.url]: outcome.url,
-    [OUTPUTS.version]: outcome.version,
+    [OUTPUTS.version]: outcome.status === 'rolled-back' ? outcome.previousVersion : outcome.version,
     [OUTPUTS.status]: outcome.status,
   });
   await writeSummary(

@@ -31,7 +31,7 @@ export const OUTPUTS = {
 
 export async function main(bundleUrl: string): Promise<void> {
   const failOnReject = booleanInput(INPUTS.failOnReject, true);
-  const { step, api } = await createActionContext(bundleUrl);
+  const { step, api } = await createActionContext(bundleUrl, optionalInput(INPUTS.githubToken));
   const output = await step.log.group('Gate', () =>
     gateStep(step, {
       model: optionalInput(INPUTS.model),

@@ -24,7 +24,10 @@ export interface ActionContext {
  * Builds what a step needs inside an Actions job. `bundleUrl` is the running bundle's
  * `import.meta.url`: ONNX Runtime and the inference server are found relative to it.
  */
-export async function createActionContext(bundleUrl: string): Promise<ActionContext> {
+export async function createActionContext(
+  bundleUrl: string,
+  githubToken?: string,
+): Promise<ActionContext> {
   const env = process.env;
   const log = new ActionsLog();
   const tools = new ProcessToolRunner(log);
@@ -43,12 +46,11 @@ export async function createActionContext(bundleUrl: string): Promise<ActionCont
     registryBackend: choiceInput(COMMON_INPUTS.registry, ['local', 'git'] as const),
     serverCommand: [process.execPath, join(bundleDir, 'serve', 'index.js')],
   });
-  return { step, api: githubApi(step, log) };
+  return { step, api: githubToken ? githubApi(step, githubToken, log) : undefined };
 }
 
-function githubApi(step: StepContext, log: ActionsLog): GitHubClient | undefined {
-  const token = core.getInput('github-token');
-  if (!token || !step.github.repository) return undefined;
+function githubApi(step: StepContext, token: string, log: ActionsLog): GitHubClient | undefined {
+  if (!step.github.repository) return undefined;
   return createGitHubClient({ token, apiUrl: step.github.apiUrl, log });
 }
 

@@ -52,16 +52,22 @@ export class ProcessToolRunner implements ToolRunner {
         cwd: options.cwd,
         env: options.env ?? process.env,
         stdio: ['pipe', 'pipe', 'pipe'],
-        timeout: options.timeoutMs,
       });
+      // Not spawn's own `timeout`: its timer outlives a tool that never started (ENOENT).
+      const timer = options.timeoutMs
+        ? setTimeout(() => child.kill('SIGTERM'), options.timeoutMs)
+        : undefined;
+      const stopTimer = () => clearTimeout(timer);
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
       child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
       child.on('error', (error: NodeJS.ErrnoException) => {
+        stopTimer();
         reject(error.code === 'ENOENT' ? new ToolMissingError(tool) : error);
       });
       child.on('close', (code, signal) => {
+        stopTimer();
         const output = {
           exitCode: code ?? (signal ? 128 : 1),
           stdout: Buffer.concat(stdout).toString('utf8'),

@@ -14,13 +14,26 @@ export interface ServerProcess {
   exited(): string | undefined;
 }
 
+/**
+ * The server's environment: the caller's, less the Actions runner's tracking id, which the
+ * runner uses to kill every process a job left behind when the job ends.
+ */
+export function serverEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { RUNNER_TRACKING_ID: _tracking, ...rest } = env;
+  return rest;
+}
+
 /** Starts `argv` in its own process group, its output appended to `logFile`. */
 export function startDetached(argv: string[], logFile: string): Promise<ServerProcess> {
   const [command, ...args] = argv;
   if (!command) throw new Error('the server command is empty');
   const output = openSync(logFile, 'w');
   try {
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', output, output] });
+    const child = spawn(command, args, {
+      detached: true,
+      stdio: ['ignore', output, output],
+      env: serverEnvironment(process.env),
+    });
     let exit: string | undefined;
     child.on('exit', (code, signal) => {
       exit = signal ? `it was killed by ${signal}` : `it exited with code ${code}`;

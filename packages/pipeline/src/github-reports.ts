@@ -14,10 +14,11 @@ import type { StepContext } from './context.js';
 import type { GateOutput, TargetGate } from './gate.js';
 import { deployStep, type DeployInput, type DeployOutput } from './deploy.js';
 
-const CONCLUSIONS: Record<Verdict, 'success' | 'failure' | 'neutral'> = {
+/** Fail closed: GitHub counts a neutral check as passing, so an unstable verdict fails too. */
+const CONCLUSIONS: Record<Verdict, 'success' | 'failure'> = {
   passed: 'success',
   failed: 'failure',
-  unstable: 'neutral',
+  unstable: 'failure',
 };
 
 /** Puts each target's gate report where reviewers look: a PR comment and a check run. */
