@@ -1,5 +1,6 @@
+import { isAbsolute, relative } from 'node:path';
 import * as core from '@actions/core';
-import { formatLocation, type Log, type SourceLocation } from '@envoy/core';
+import type { Log, SourceLocation } from '@envoy/core';
 
 /** Logs through the Actions runner: groups, debug lines, and annotations on files. */
 export class ActionsLog implements Log {
@@ -28,14 +29,19 @@ export class ActionsLog implements Log {
   }
 }
 
+/** GitHub places annotations by paths relative to the repository root. */
+export function annotationPath(file: string, workspace = process.env.GITHUB_WORKSPACE): string {
+  if (!workspace || !isAbsolute(file)) return file;
+  const path = relative(workspace, file);
+  return path.startsWith('..') ? file : path;
+}
+
 function annotation(location?: SourceLocation): core.AnnotationProperties | undefined {
   if (!location?.file) return undefined;
   return {
     title: location.field ? `envoy: ${location.field}` : 'envoy',
-    file: location.file,
+    file: annotationPath(location.file),
     startLine: location.line,
     startColumn: location.column,
   };
 }
-
-export { formatLocation };

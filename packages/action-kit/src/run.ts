@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { ToolError, UserError, UserErrors } from '@envoy/core';
+import { annotationPath } from './log.js';
 
 /**
  * Runs an action's main function: anything thrown fails the step. A user's mistake fails it
@@ -37,7 +38,7 @@ function annotate(problem: UserError): void {
   const location = problem.location;
   core.error(problem.message, {
     title: 'envoy',
-    file: location?.file,
+    file: location?.file ? annotationPath(location.file) : undefined,
     startLine: location?.line,
     startColumn: location?.column,
   });

@@ -139,17 +139,23 @@ async function findBaseline(
   const aliases = await context.registry.aliases(version.model);
   const baselineVersion = aliases[alias];
   if (baselineVersion === undefined) return undefined;
-  const recorded = (await context.registry.getResults(version.model, baselineVersion)).filter(
-    (candidate) =>
-      candidate.startedAt !== results.startedAt || candidate.version !== results.version,
-  );
-  const sameClass = recorded.filter(
+  const recorded = await context.registry.getResults(version.model, baselineVersion);
+  const earlier = recorded.filter((candidate) => !isSameRun(candidate, results));
+  const sameClass = earlier.filter(
     (candidate) => candidate.hardware.class === results.hardware.class,
   );
-  const otherClasses = [...new Set(recorded.map((candidate) => candidate.hardware.class))].filter(
+  if (sameClass.length === 0 && baselineVersion === version.version) {
+    // The baseline version benchmarked for the first time on this class: its own baseline.
+    return { version: baselineVersion, results, otherClasses: [] };
+  }
+  const otherClasses = [...new Set(earlier.map((candidate) => candidate.hardware.class))].filter(
     (hardwareClass) => hardwareClass !== results.hardware.class,
   );
   return { version: baselineVersion, results: sameClass.at(-1), otherClasses };
+}
+
+function isSameRun(a: BenchmarkResults, b: BenchmarkResults): boolean {
+  return a.version === b.version && a.target === b.target && a.startedAt === b.startedAt;
 }
 
 function combinedVerdict(gates: TargetGate[]): Verdict {
