@@ -3,6 +3,13 @@ import { runLoad, runSingleStream, type LoadOptions } from '../src/index.js';
 import { TokenStream } from '../src/sse.js';
 import { percentile, startModelServer, type ModelServer } from './model-server.js';
 
+/**
+ * For assertions on timing: on a shared machine a stall of tens of milliseconds in either
+ * process can land on the few samples behind a p99. A measurement that is really wrong fails
+ * every try.
+ */
+const TIMING = { retry: 2 };
+
 function expectWithin(measured: number, expected: number, share = 0.1): void {
   expect(measured).toBeGreaterThanOrEqual(expected * (1 - share));
   expect(measured).toBeLessThanOrEqual(expected * (1 + share));
@@ -24,38 +31,42 @@ describe('OpenAI streaming: a server with the first token after 150 ms, then one
   it.each<[string, unknown]>([
     ['completions', { prompt: 'Say something' }],
     ['chat completions', { messages: [{ role: 'user', content: 'Say something' }] }],
-  ])('%s: time to first token, inter-token latency and tokens per second', async (_name, body) => {
-    const options: LoadOptions = {
-      url: server.url,
-      protocol: 'openai',
-      model: 'tiny',
-      body,
-      mode: { kind: 'closed', concurrency: 4 },
-      durationMs: 1500,
-      warmupMs: 200,
-      timeoutMs: 2000,
-    };
-    const before = await server.actual();
-    const report = await runLoad(options);
-    const after = await server.actual();
-    const firstTokenMs = after.firstTokenMs.slice(before.firstTokenMs.length);
-    const tokenGapsMs = after.tokenGapsMs.slice(before.tokenGapsMs.length);
+  ])(
+    '%s: time to first token, inter-token latency and tokens per second',
+    TIMING,
+    async (_name, body) => {
+      const options: LoadOptions = {
+        url: server.url,
+        protocol: 'openai',
+        model: 'tiny',
+        body,
+        mode: { kind: 'closed', concurrency: 4 },
+        durationMs: 1500,
+        warmupMs: 200,
+        timeoutMs: 2000,
+      };
+      const before = await server.actual();
+      const report = await runLoad(options);
+      const after = await server.actual();
+      const firstTokenMs = after.firstTokenMs.slice(before.firstTokenMs.length);
+      const tokenGapsMs = after.tokenGapsMs.slice(before.tokenGapsMs.length);
 
-    expect(report.succeeded).toBeGreaterThan(10);
-    expect(report.timeToFirstTokenMs?.count).toBe(report.succeeded);
-    expect(report.interTokenMs?.count).toBe(report.succeeded * (TOKENS - 1));
-    // Within 10% of what the server really did (its timers run late on a busy machine)...
-    expectWithin(report.timeToFirstTokenMs?.p50 ?? 0, percentile(firstTokenMs, 50));
-    expectWithin(report.interTokenMs?.p50 ?? 0, percentile(tokenGapsMs, 50));
-    // ...and of what it was asked to do.
-    expectWithin(report.timeToFirstTokenMs?.p50 ?? 0, 150);
-    expectWithin(report.interTokenMs?.p50 ?? 0, 50);
-    expect(report.tokensPerSecond).toBeCloseTo((report.succeeded * TOKENS) / 1.5, 6);
-    // The whole answer adds up the server's timer lateness of every token: a looser bound.
-    expectWithin(report.latencyMs.p50, 150 + 50 * (TOKENS - 1), 0.25);
-  });
+      expect(report.succeeded).toBeGreaterThan(10);
+      expect(report.timeToFirstTokenMs?.count).toBe(report.succeeded);
+      expect(report.interTokenMs?.count).toBe(report.succeeded * (TOKENS - 1));
+      // Within 10% of what the server really did (its timers run late on a busy machine)...
+      expectWithin(report.timeToFirstTokenMs?.p50 ?? 0, percentile(firstTokenMs, 50));
+      expectWithin(report.interTokenMs?.p50 ?? 0, percentile(tokenGapsMs, 50));
+      // ...and of what it was asked to do.
+      expectWithin(report.timeToFirstTokenMs?.p50 ?? 0, 150);
+      expectWithin(report.interTokenMs?.p50 ?? 0, 50);
+      expect(report.tokensPerSecond).toBeCloseTo((report.succeeded * TOKENS) / 1.5, 6);
+      // The whole answer adds up the server's timer lateness of every token: a looser bound.
+      expectWithin(report.latencyMs.p50, 150 + 50 * (TOKENS - 1), 0.25);
+    },
+  );
 
-  it('single stream: one request at a time', async () => {
+  it('single stream: one request at a time', TIMING, async () => {
     const report = await runSingleStream({
       url: server.url,
       protocol: 'openai',
