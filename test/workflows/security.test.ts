@@ -132,7 +132,7 @@ describe('workflow template security', () => {
         (step) => step.with?.['promote-to'] || /\/deploy@/.test(step.uses ?? ''),
       ),
     );
-    expect(promoting.map(([id]) => id)).toEqual(['promote', 'deploy']);
+    expect(promoting.map(([id]) => id)).toEqual(['deploy']);
     for (const [id, job] of promoting) {
       const concurrency = (job.concurrency ?? workflow.concurrency) as Record<string, unknown>;
       expect(concurrency, `jobs.${id} or the workflow has a concurrency group`).toBeDefined();

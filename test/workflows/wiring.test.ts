@@ -215,7 +215,7 @@ describe('workflow templates wired to the bundled actions', () => {
     }
   });
 
-  it('model-release: finds the benchmarked version by digest, promotes it and deploys it', async () => {
+  it('model-release: finds the benchmarked version by digest, then promotes and deploys it once approved', async () => {
     const { workflow } = reusableTemplate('model-release');
     const inputs = {
       ...prInputs,
@@ -225,21 +225,24 @@ describe('workflow templates wired to the bundled actions', () => {
       'deploy-runs-on': '"ubuntu-latest"',
     };
     const event = { ref: 'refs/tags/v1.0.0', after: 'b'.repeat(40) };
-    const promote = await runJob(workflow.jobs.promote!, environment('push', event, { inputs }));
-    expect(step(promote, 'register').outputs).toMatchObject({
+    const verify = await runJob(workflow.jobs.verify!, environment('push', event, { inputs }));
+    expect(step(verify, 'register').outputs).toMatchObject({
       version: candidate.version,
       digest: candidate.digest,
       created: 'false',
     });
-    expect(promote.steps.find((record) => record.id === 'step3')?.skipped).toBe(true);
-    const gate = step(promote, 'gate');
-    expect(gate.inputs).toMatchObject({ target: 'cpu', 'promote-to': 'production' });
-    expect(gate.outputs).toMatchObject({ passed: 'true', promoted: 'production' });
+    expect(verify.steps.find((record) => record.id === 'step3')?.skipped).toBe(true);
+    const gate = step(verify, 'gate');
+    expect(gate.inputs).toMatchObject({ target: 'cpu' });
+    expect(gate.outputs).toMatchObject({ passed: 'true', promoted: '' });
 
-    const needs = { promote: { outputs: promote.outputs } };
+    const needs = { verify: { outputs: verify.outputs } };
     const deployEnv = environment('push', event, { inputs, needs });
     expect(runsOn(workflow.jobs.deploy!, deployEnv)).toBe('ubuntu-latest');
     const deploy = await runJob(workflow.jobs.deploy!, deployEnv);
+    const promote = step(deploy, 'promote');
+    expect(promote.inputs).toMatchObject({ target: 'cpu', 'promote-to': 'production' });
+    expect(promote.outputs).toMatchObject({ passed: 'true', promoted: 'production' });
     expect(step(deploy, 'deploy').inputs).toMatchObject({ version: candidate.version, target: '' });
     expect(deploy.outputs.status).toBe('deployed');
     expect(deploy.outputs.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
@@ -257,7 +260,7 @@ describe('workflow templates wired to the bundled actions', () => {
       join(workspace, 'release.yaml'),
       settings('latency_p99_ms <= 10000').replace('models/silero_vad.onnx', 'models/other.onnx'),
     );
-    const job = workflow.jobs.promote!;
+    const job = workflow.jobs.verify!;
     await expect(
       runJob(job, environment('push', {}, { inputs: { ...inputs, config: 'release.yaml' } })),
     ).rejects.toThrow(/never benchmarked/);
