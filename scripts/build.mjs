@@ -36,5 +36,7 @@ async function buildBundle(bundle) {
 }
 
 // Outer folders first: clearing dist/ must not remove dist/serve once it is built.
-const ordered = BUNDLES.filter((bundle) => bundle.out.includes(only)).sort((a, b) => a.out.split('/').length - b.out.split('/').length);
+const ordered = BUNDLES.filter((bundle) => bundle.out.includes(only)).sort(
+  (a, b) => a.out.split('/').length - b.out.split('/').length,
+);
 for (const bundle of ordered) await buildBundle(bundle);

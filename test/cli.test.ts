@@ -71,7 +71,10 @@ describe('envoy pipeline', () => {
       settings(['f1 >= 0.9', 'roc_auc >= 0.9', 'f1 >= baseline - 0.05']),
     );
     for (const release of ['legacy', 'v5']) {
-      await copyFile(join(RELEASES, `silero_vad_${release}.onnx`), join(workspace, `${release}.onnx`));
+      await copyFile(
+        join(RELEASES, `silero_vad_${release}.onnx`),
+        join(workspace, `${release}.onnx`),
+      );
     }
   });
 
@@ -81,7 +84,9 @@ describe('envoy pipeline', () => {
     const run = envoy(workspace, 'pipeline', '--release', 'legacy.onnx', '--release', 'v5.onnx');
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/\| v1 \| [0-9a-f]{12} \| [\d.]+ \| [\d.]+ \| [\d.]+ \| 0\.9\d+ \| passed \| – \|/);
+    expect(run.stdout).toMatch(
+      /\| v1 \| [0-9a-f]{12} \| [\d.]+ \| [\d.]+ \| [\d.]+ \| 0\.9\d+ \| passed \| – \|/,
+    );
     expect(run.stdout).toMatch(/\| v2 \| [0-9a-f]{12} .* \| passed \| production \|/);
     const url = /local: deployed, v2 at (http:\/\/\S+)/.exec(run.stdout)?.[1];
     expect(url).toBeDefined();
@@ -114,8 +119,12 @@ describe('envoy pipeline', () => {
     const secondMoveAt = moves[1]!.split('  ')[0]!;
     const before = new Date(new Date(secondMoveAt).getTime() - 1).toISOString();
     expect(envoy(workspace, 'history', '--model', 'vad', '--at', before).stdout.trim()).toBe('v1');
-    expect(envoy(workspace, 'history', '--model', 'vad', '--at', secondMoveAt).stdout.trim()).toBe('v2');
-    expect(envoy(workspace, 'history', '--model', 'vad', '--at', '2000-01-01T00:00:00Z').code).toBe(1);
+    expect(envoy(workspace, 'history', '--model', 'vad', '--at', secondMoveAt).stdout.trim()).toBe(
+      'v2',
+    );
+    expect(envoy(workspace, 'history', '--model', 'vad', '--at', '2000-01-01T00:00:00Z').code).toBe(
+      1,
+    );
   });
 
   it('exits 1 from gate when a rule fails, and says which', async () => {
@@ -140,7 +149,9 @@ describe('envoy command line', () => {
   });
 
   it('prints its version', async () => {
-    const { version } = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { version: string };
+    const { version } = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(envoy(REPO, '--version').stdout.trim()).toBe(version);
   });
 
@@ -153,7 +164,10 @@ describe('envoy command line', () => {
 
   it('reports a settings mistake with its line and column, without a stack trace', async () => {
     const workspace = await mkdtemp(join(tmpdir(), 'envoy-cli-bad-'));
-    await writeFile(join(workspace, 'envoy.yaml'), 'models:\n  - name: vad\n    path: m.onnx\nbenchmark:\n  trials: many\n');
+    await writeFile(
+      join(workspace, 'envoy.yaml'),
+      'models:\n  - name: vad\n    path: m.onnx\nbenchmark:\n  trials: many\n',
+    );
     const run = envoy(workspace, 'ls');
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('envoy.yaml:5:11: benchmark.trials: must be integer, got "many"');

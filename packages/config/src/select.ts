@@ -1,5 +1,4 @@
 import { UserError } from '@envoy/core';
-import { mergeBenchmark } from './build.js';
 import type {
   BenchmarkSettings,
   EnvoyConfig,

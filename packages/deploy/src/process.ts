@@ -19,7 +19,7 @@ export interface ServerProcess {
  * runner uses to kill every process a job left behind when the job ends.
  */
 export function serverEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { RUNNER_TRACKING_ID: _tracking, ...rest } = env;
+  const { RUNNER_TRACKING_ID: _runnerTrackingId, ...rest } = env;
   return rest;
 }
 

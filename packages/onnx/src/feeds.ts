@@ -112,9 +112,9 @@ export function createTensor(
   const values = feedValues(spec, random);
   const data = new ArrayType(values.length);
   values.forEach((value, index) => {
-    data[index] = (data instanceof BigInt64Array || data instanceof BigUint64Array
-      ? BigInt(value)
-      : value) as never;
+    data[index] = (
+      data instanceof BigInt64Array || data instanceof BigUint64Array ? BigInt(value) : value
+    ) as never;
   });
   const tensorType = spec.type === 'bool' ? 'bool' : spec.type;
   return new runtime.Tensor(tensorType as 'float32', data as Float32Array, spec.shape);
