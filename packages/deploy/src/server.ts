@@ -1,7 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeError, type ModelSignature } from '@envoy/core';
-import { readSignature, type OnnxRuntime } from '@envoy/onnx';
+import {
+  isSupportedTensorType,
+  readSignature,
+  tensorFromValues,
+  type OnnxRuntime,
+} from '@envoy/onnx';
 import { BadInferenceRequest, checkInferenceRequest, type CheckedInput } from './request.js';
 import { modelMetadata, toV2Datatype } from './tensors.js';
 
@@ -157,48 +162,12 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
 function createInputTensor(runtime: OnnxRuntime, input: CheckedInput): Tensor {
   const { type, shape, values } = input;
   if (type === 'string') return new runtime.Tensor('string', values as string[], shape);
-  if (type === 'bool') {
-    return new runtime.Tensor(
-      'bool',
-      Uint8Array.from(values, (value) => (value ? 1 : 0)),
-      shape,
-    );
-  }
-  if (type === 'int64') {
-    return new runtime.Tensor(
-      'int64',
-      BigInt64Array.from(values, (value) => BigInt(value)),
-      shape,
-    );
-  }
-  if (type === 'uint64') {
-    return new runtime.Tensor(
-      'uint64',
-      BigUint64Array.from(values, (value) => BigInt(value)),
-      shape,
-    );
-  }
-  const ArrayType = NUMBER_ARRAYS[type];
   // TODO: FP16 inputs need a float16 encoder; they are refused for now.
-  if (!ArrayType)
+  if (!isSupportedTensorType(type)) {
     throw new BadInferenceRequest(`input "${input.name}": ${toV2Datatype(type)} is not supported`);
-  return new runtime.Tensor(
-    type as 'float32',
-    ArrayType.from(values as number[]) as Float32Array,
-    shape,
-  );
+  }
+  return tensorFromValues(runtime, type, values.map(Number), shape);
 }
-
-const NUMBER_ARRAYS: Record<string, { from(values: number[]): ArrayLike<number> }> = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-};
 
 function encodeOutput(name: string, tensor: Tensor) {
   const data = Array.from(tensor.data as ArrayLike<unknown>, (value) => {

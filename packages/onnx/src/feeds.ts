@@ -62,32 +62,6 @@ function resolveDimension(
   throw new UserError(`input "${inputName}" has ${what} with no size: ${hint}`);
 }
 
-type TypedArray =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array;
-
-const ARRAY_TYPES: Record<string, new (length: number) => TypedArray> = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  int64: BigInt64Array,
-  uint64: BigUint64Array,
-  bool: Uint8Array,
-};
-
 /** Element values for a feed, as plain numbers (JSON-friendly, e.g. for an inference request). */
 export function feedValues(spec: FeedSpec, random: () => number = Math.random): number[] {
   const count = spec.shape.reduce((product, size) => product * size, 1);
@@ -101,21 +75,44 @@ export function feedValues(spec: FeedSpec, random: () => number = Math.random): 
   return Array.from({ length: count }, valueAt);
 }
 
-/** Builds an ONNX Runtime tensor for a feed. */
-export function createTensor(
+type Tensor = InstanceType<OnnxRuntime['Tensor']>;
+
+/** How to pack plain numbers into the typed array ONNX Runtime wants, per element type. */
+const PACKERS: Record<string, (values: number[]) => ArrayLike<unknown>> = {
+  float32: (values) => Float32Array.from(values),
+  float64: (values) => Float64Array.from(values),
+  int8: (values) => Int8Array.from(values),
+  uint8: (values) => Uint8Array.from(values),
+  int16: (values) => Int16Array.from(values),
+  uint16: (values) => Uint16Array.from(values),
+  int32: (values) => Int32Array.from(values),
+  uint32: (values) => Uint32Array.from(values),
+  int64: (values) => BigInt64Array.from(values, (value) => BigInt(value)),
+  uint64: (values) => BigUint64Array.from(values, (value) => BigInt(value)),
+  bool: (values) => Uint8Array.from(values, (value) => (value ? 1 : 0)),
+};
+
+/** Whether `tensorFromValues` can build a tensor of this element type. */
+export function isSupportedTensorType(type: string): boolean {
+  return type in PACKERS;
+}
+
+/** A tensor of element `type` and `shape` holding `values` (integers for int64 types). */
+export function tensorFromValues(
   runtime: OnnxRuntime,
-  spec: FeedSpec,
-  random?: () => number,
-): InstanceType<OnnxRuntime['Tensor']> {
-  const ArrayType = ARRAY_TYPES[spec.type];
-  if (!ArrayType) throw new UserError(`input "${spec.name}" has unsupported type "${spec.type}"`);
-  const values = feedValues(spec, random);
-  const data = new ArrayType(values.length);
-  values.forEach((value, index) => {
-    data[index] = (
-      data instanceof BigInt64Array || data instanceof BigUint64Array ? BigInt(value) : value
-    ) as never;
-  });
-  const tensorType = spec.type === 'bool' ? 'bool' : spec.type;
-  return new runtime.Tensor(tensorType as 'float32', data as Float32Array, spec.shape);
+  type: string,
+  values: number[],
+  shape: number[],
+): Tensor {
+  const pack = PACKERS[type];
+  if (!pack) throw new UserError(`tensor type "${type}" is not supported`);
+  return new runtime.Tensor(type as 'float32', pack(values) as Float32Array, shape);
+}
+
+/** Builds an ONNX Runtime tensor for a feed. */
+export function createTensor(runtime: OnnxRuntime, spec: FeedSpec, random?: () => number): Tensor {
+  if (!isSupportedTensorType(spec.type)) {
+    throw new UserError(`input "${spec.name}" has unsupported type "${spec.type}"`);
+  }
+  return tensorFromValues(runtime, spec.type, feedValues(spec, random), spec.shape);
 }

@@ -18,27 +18,13 @@ export interface RuntimeLocation {
   installDirectory?: string;
 }
 
-let loaded: Promise<OnnxRuntime> | undefined;
-
 /**
  * Loads ONNX Runtime. Its native binaries are large and platform-specific, so the action
  * bundles never carry them: an installed copy is used when one can be resolved (a
  * repository's node_modules, a tool cache), otherwise the pinned release is installed
  * with npm into `installDirectory`, where a GPU runner's npm also fetches the CUDA build.
  */
-export function loadOnnxRuntime(
-  location: RuntimeLocation,
-  tools: ToolRunner,
-  log: Log,
-): Promise<OnnxRuntime> {
-  loaded ??= resolveOrInstall(location, tools, log).catch((error: unknown) => {
-    loaded = undefined;
-    throw error;
-  });
-  return loaded;
-}
-
-async function resolveOrInstall(
+export async function loadOnnxRuntime(
   location: RuntimeLocation,
   tools: ToolRunner,
   log: Log,
