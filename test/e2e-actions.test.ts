@@ -135,6 +135,8 @@ describe('the five actions, bundled, run as the Actions runner runs them', () =>
       imageLayoutVersion: '1.0.0',
     });
     expect(existsSync(runs.build.outputs.containerfile!)).toBe(true);
+    const pullRequest = event.pull_request as { number: number };
+    expect(runs.build.outputs.tags).toBe(`v1,pr-${pullRequest.number}`);
   });
 
   it('benchmark-on-hardware writes results and attaches them to the version', async () => {

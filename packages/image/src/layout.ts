@@ -35,6 +35,8 @@ export interface ImageBuildRequest {
   revision?: string;
   /** Image creation time; the version's `createdAt` when absent, so builds repeat exactly. */
   created?: string;
+  /** More tags for the same manifest, e.g. from the git ref (`pr-42`, `v1.2.0`); must be valid. */
+  extraTags?: string[];
 }
 
 export interface BuiltImage {
@@ -53,7 +55,7 @@ export interface BuiltImage {
  */
 export async function buildImageLayout(request: ImageBuildRequest, log: Log): Promise<BuiltImage> {
   const { model } = request;
-  const tag = imageTag(model.model, model.version);
+  const tags = [imageTag(model.model, model.version), ...checkTags(request.extraTags ?? [])];
   const created = creationTime(request);
   const layoutPath = join(request.outputDir, LAYOUT_FOLDER);
   await rm(layoutPath, { recursive: true, force: true });
@@ -73,7 +75,7 @@ export async function buildImageLayout(request: ImageBuildRequest, log: Log): Pr
     layers: [{ mediaType: MEDIA_TYPES.layer, ...layer }],
     annotations,
   });
-  await writeLayoutIndex(layoutPath, manifest, tag);
+  await writeLayoutIndex(layoutPath, manifest, tags);
 
   const containerfilePath = await writeContainerfile(request.outputDir, {
     model: model.model,
@@ -81,14 +83,14 @@ export async function buildImageLayout(request: ImageBuildRequest, log: Log): Pr
     modelFile: servedFile(entries),
     layerBlob: `${LAYOUT_FOLDER}/blobs/sha256/${hexOf(layer.digest)}`,
   });
-  log.info(`Built image ${model.model}:${tag} ${manifest.digest} in ${layoutPath}`);
+  log.info(`Built image ${model.model}:${tags.join(',')} ${manifest.digest} in ${layoutPath}`);
   return {
     layoutPath,
     manifestDigest: manifest.digest,
     configDigest: config.digest,
     layerDigest: layer.digest,
     containerfilePath,
-    tags: [tag],
+    tags,
   };
 }
 
@@ -172,21 +174,28 @@ async function writeJsonBlob(layoutPath: string, value: unknown): Promise<BlobDe
   return { digest, size: bytes.length };
 }
 
-async function writeLayoutIndex(layoutPath: string, manifest: BlobDescriptor, tag: string) {
+async function writeLayoutIndex(layoutPath: string, manifest: BlobDescriptor, tags: string[]) {
   const index = {
     schemaVersion: 2,
     mediaType: MEDIA_TYPES.index,
-    manifests: [
-      {
-        mediaType: MEDIA_TYPES.manifest,
-        ...manifest,
-        platform: { architecture: 'amd64', os: 'linux' },
-        annotations: { 'org.opencontainers.image.ref.name': tag },
-      },
-    ],
+    manifests: [...new Set(tags)].map((tag) => ({
+      mediaType: MEDIA_TYPES.manifest,
+      ...manifest,
+      platform: { architecture: 'amd64', os: 'linux' },
+      annotations: { 'org.opencontainers.image.ref.name': tag },
+    })),
   };
   await writeFile(join(layoutPath, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
   await writeFile(join(layoutPath, 'index.json'), JSON.stringify(index));
+}
+
+const OCI_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+
+function checkTags(tags: string[]): string[] {
+  for (const tag of tags) {
+    if (!OCI_TAG.test(tag)) throw new UserError(`"${tag}" is not a valid OCI tag`);
+  }
+  return tags;
 }
 
 function blobPath(layoutPath: string, digest: string): string {

@@ -50,7 +50,10 @@ async function folderModel(name: string): Promise<{ path: string; model: ModelVe
   return { path, model };
 }
 
-async function build(name: string, extra: { source?: string; revision?: string } = {}) {
+async function build(
+  name: string,
+  extra: { source?: string; revision?: string; extraTags?: string[] } = {},
+) {
   const { path, model } = await folderModel(`${name}-model`);
   const outputDir = join(scratch, name);
   return buildImageLayout({ model, modelPath: path, outputDir, ...extra }, new MemoryLog());
@@ -211,6 +214,28 @@ describe('buildImageLayout', () => {
     const hex = built.layerDigest.replace('sha256:', '');
     const entries = await listTar(join(built.layoutPath, 'blobs', 'sha256', hex));
     expect(entries.map((entry) => entry.name)).toEqual(['models/', 'models/vad.onnx']);
+  });
+
+  it('tags the one manifest with every tag it is given', async () => {
+    const built = await build('tagged', { extraTags: ['pr-42', 'v1.2.0'] });
+    expect(built.tags).toEqual(['v3', 'pr-42', 'v1.2.0']);
+    const index = JSON.parse(await readFile(join(built.layoutPath, 'index.json'), 'utf8'));
+    expect(
+      index.manifests.map((entry: { digest: string; annotations: Record<string, string> }) => [
+        entry.annotations['org.opencontainers.image.ref.name'],
+        entry.digest,
+      ]),
+    ).toEqual([
+      ['v3', built.manifestDigest],
+      ['pr-42', built.manifestDigest],
+      ['v1.2.0', built.manifestDigest],
+    ]);
+  });
+
+  it.each(['feature/#42', '-leading', ''])('refuses the invalid tag %j', async (tag) => {
+    await expect(build(`bad-tag-${tag.length}`, { extraTags: [tag] })).rejects.toThrow(
+      `"${tag}" is not a valid OCI tag`,
+    );
   });
 
   it('refuses files that differ from the registered ones', async () => {

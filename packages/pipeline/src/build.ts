@@ -1,4 +1,5 @@
-import { UserError } from '@envoy/core';
+import { UserError, type ModelVersion } from '@envoy/core';
+import { sanitizeTag } from '@envoy/github';
 import { selectModel } from '@envoy/config';
 import { buildImageLayout, type BuiltImage } from '@envoy/image';
 import type { StepContext } from './context.js';
@@ -21,6 +22,7 @@ export async function buildStep(context: StepContext, input: BuildInput): Promis
       outputDir: outputPaths.image(context, version.model, version.version),
       source: repositoryUrl(context),
       revision: version.lineage.commit,
+      extraTags: refTags(version),
     },
     context.log,
   );
@@ -36,6 +38,14 @@ export async function resolveVersion(context: StepContext, modelName?: string, v
     throw new UserError(`${model.name} has no registered versions yet: register one first`);
   }
   return newest;
+}
+
+/** Tags naming where the version came from: its pull request, release tag or branch. */
+function refTags(version: ModelVersion): string[] {
+  const { pullRequest, tag, ref } = version.lineage;
+  if (pullRequest !== undefined) return [`pr-${pullRequest}`];
+  if (tag) return [sanitizeTag(tag)];
+  return ref ? [sanitizeTag(ref)] : [];
 }
 
 function repositoryUrl(context: StepContext): string | undefined {
