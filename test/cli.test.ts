@@ -127,6 +127,16 @@ describe('envoy pipeline', () => {
     );
   });
 
+  it('stops the deployed server', async () => {
+    const record = JSON.parse(
+      await readFile(join(workspace, '.envoy', 'deployments', 'local.json'), 'utf8'),
+    ) as { url: string };
+    const run = envoy(workspace, 'stop');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('local: stopped\n');
+    await expect(fetch(`${record.url}/v2/health/live`)).rejects.toThrow();
+  });
+
   it('exits 1 from gate when a rule fails, and says which', async () => {
     await writeFile(join(workspace, 'strict.yaml'), settings(['f1 >= 0.999']));
     const run = envoy(workspace, 'gate', '--config', 'strict.yaml', '--version', '2');

@@ -99,6 +99,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
       '--target NAME     deploy target from envoy.yaml (default: the first)',
     ],
   },
+  stop: {
+    summary: 'stop the server a local deploy target runs',
+    usage: 'envoy stop [--target NAME]',
+    options: { ...COMMON, target: { type: 'string' } },
+    help: ['--target NAME     deploy target from envoy.yaml (default: the first)'],
+  },
   pipeline: {
     summary: 'register, build, benchmark, gate and promote each release in order, then deploy',
     usage: 'envoy pipeline [--model NAME] [--release FILE ...] [--target NAME ...] [--no-deploy]',

@@ -1,10 +1,12 @@
 import { UserError } from '@envoy/core';
-import { selectModel } from '@envoy/config';
+import { selectDeployTarget, selectModel } from '@envoy/config';
+import { stopLocalDeployment } from '@envoy/deploy';
 import {
   benchmarkStep,
   buildStep,
   deployStep,
   gateStep,
+  outputPaths,
   registerStep,
   renderPipelineTable,
   runPipeline,
@@ -74,6 +76,13 @@ export const HANDLERS: Record<string, Handler> = {
     });
     print(`${outcome.status}: v${outcome.version} at ${outcome.url}`);
     return outcome.status === 'rolled-back' ? 1 : 0;
+  },
+
+  async stop(context, args) {
+    const target = selectDeployTarget(context.config, text(args.target));
+    await stopLocalDeployment(outputPaths.deployments(context), target.name);
+    print(`${target.name}: stopped`);
+    return 0;
   },
 
   async pipeline(context, args) {

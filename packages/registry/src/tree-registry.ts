@@ -141,7 +141,9 @@ export abstract class TreeRegistry implements Registry {
       const message = `alias ${alias} ${model} ${from ?? 'none'} -> ${to}: ${oneLine(reason)}`;
       return { result: move, message, actor };
     });
-    this.log.info(`Moved ${model} alias '${alias}' from ${move.from ?? 'nothing'} to v${to}`);
+    this.log.info(
+      `Moved ${model} alias '${alias}' from ${move.from === undefined ? 'nothing' : `v${move.from}`} to v${to}`,
+    );
     return move;
   }
 
