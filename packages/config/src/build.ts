@@ -10,6 +10,7 @@ import {
   DEFAULT_REGISTRY,
 } from './defaults.js';
 import { parseGateRule } from './rules.js';
+import { problemAt, type Path } from './problems.js';
 import type { YamlSource } from './yaml-source.js';
 import type {
   BenchmarkSettings,
@@ -23,7 +24,6 @@ import type {
 } from './types.js';
 
 type Raw = Record<string, unknown>;
-type Path = Array<string | number>;
 
 /** Turns schema-valid raw settings into an EnvoyConfig with every default filled in. */
 export function buildConfig(source: YamlSource, raw: Raw, root: string): EnvoyConfig {
@@ -155,14 +155,7 @@ function gateRule(
   const position = source.positionOf(path);
   const parsed = parseGateRule(text, position);
   if ('rule' in parsed) return parsed.rule;
-  const where = position ? `${source.file}:${position.line}:${position.column}` : source.file;
-  problems.push(
-    new UserError(`${where}: ${pathName(path)}: ${parsed.error}, got ${JSON.stringify(text)}`, {
-      file: source.file,
-      ...position,
-      field: pathName(path),
-    }),
-  );
+  problems.push(problemAt(source, path, `${parsed.error}, got ${JSON.stringify(text)}`, position));
   return undefined;
 }
 
@@ -208,24 +201,8 @@ function checkUnique(
       seen.add(item.name);
       return;
     }
-    const position = source.positionOf([section, index, 'name']);
-    const where = position ? `${source.file}:${position.line}:${position.column}` : source.file;
-    problems.push(
-      new UserError(`${where}: ${section}[${index}].name: "${item.name}" is used twice`, {
-        file: source.file,
-        ...position,
-        field: `${section}[${index}].name`,
-      }),
-    );
+    problems.push(problemAt(source, [section, index, 'name'], `"${item.name}" is used twice`));
   });
-}
-
-function pathName(path: Path): string {
-  return path.reduce<string>(
-    (name, part) =>
-      typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${part}` : part,
-    '',
-  );
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -5,6 +5,8 @@ import { UserError, UserErrors } from '@envoy/core';
 import schema from '../schema/envoy.schema.json' with { type: 'json' };
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 import { buildConfig } from './build.js';
+import { numberProblems, ruleProblems, type NumberProblem } from './checks.js';
+import { inFileOrder, problemAt } from './problems.js';
 import type { EnvoyConfig } from './types.js';
 
 export { schema as envoySchema };
@@ -12,27 +14,90 @@ export { schema as envoySchema };
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validate = ajv.compile(schema);
 
+const NAME_RULE =
+  'must be lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, ' +
+  'never two dots in a row';
+
+/** The schema's patterns in words: a user should never have to read a regular expression. */
+const PATTERN_WORDS: Record<string, string> = {
+  [schema.definitions.name.pattern]: NAME_RULE,
+  [schema.definitions.benchmark.properties.http.properties.url.pattern]:
+    'must start with http:// or https://',
+};
+
 /** Reads, validates and completes an envoy.yaml. Every problem is reported at once. */
 export async function loadConfig(file: string): Promise<EnvoyConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
-    throw new UserError(`${file}: cannot read settings: ${reason}`, { file });
+    throw unreadable(file, error as NodeJS.ErrnoException);
   }
   return parseConfig(file, text, dirname(resolve(file)));
+}
+
+function unreadable(file: string, error: NodeJS.ErrnoException): UserError {
+  if (error.code === 'EISDIR') {
+    return new UserError(`${file}: is a directory, not a settings file`, { file });
+  }
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+  };
+  const reason = reasons[error.code ?? ''] ?? error.code ?? 'unknown error';
+  return new UserError(`${file}: cannot read settings: ${reason}`, { file });
 }
 
 /** Validates envoy.yaml text; `root` is the folder paths in it are relative to. */
 export function parseConfig(file: string, text: string, root: string): EnvoyConfig {
   const source = parseYamlSource(file, text);
-  const value = source.value ?? {};
-  if (!validate(value)) {
-    throw new UserErrors(uniqueErrors(validate.errors ?? []).map((e) => schemaProblem(source, e)));
+  if (source.value === null || source.value === undefined) {
+    const location = { file, line: 1, column: 1 };
+    throw new UserError(`${file}:1:1: the file is empty: it needs at least \`models:\``, location);
   }
-  return buildConfig(source, value as Record<string, unknown>, root);
+  const problems = [...valueProblems(source), ...ruleProblems(source)];
+  if (problems.length > 0) throw new UserErrors(inFileOrder(problems));
+  return buildConfig(source, source.value as Record<string, unknown>, root);
+}
+
+/** Schema problems and unusable numbers together, one report per value. */
+function valueProblems(source: YamlSource): UserError[] {
+  const errors = validate(source.value) ? [] : uniqueErrors(validate.errors ?? []);
+  const reported = new Set<string>();
+  const numbers = numberProblems(source).filter((number) => {
+    const pointer = toPointer(number.path);
+    const here = errors.filter((error) => error.instancePath === pointer);
+    if (schemaSaysBetter(number, here)) return false;
+    reported.add(pointer);
+    return true;
+  });
+  return [
+    ...errors
+      .filter((error) => !reported.has(error.instancePath))
+      .map((error) => schemaProblem(source, error)),
+    ...numbers.map(({ problem }) => problem),
+  ];
+}
+
+/**
+ * "must be a finite number, got .nan" says more than "must be > 0", unless no number belongs
+ * there at all; "must be <= 10000000" says more than "too large to hold exactly".
+ */
+function schemaSaysBetter(number: NumberProblem, errors: ErrorObject[]): boolean {
+  if (errors.length === 0) return false;
+  return number.kind === 'inexact' || errors.every((error) => !wantsNumber(error));
+}
+
+/** False only for a type error that asks for something other than a number. */
+function wantsNumber(error: ErrorObject): boolean {
+  if (error.keyword !== 'type') return true;
+  const wanted = ([] as unknown[]).concat((error.params as { type: unknown }).type);
+  return wanted.includes('number') || wanted.includes('integer');
+}
+
+function toPointer(path: ReadonlyArray<string | number>): string {
+  return path.map((part) => `/${String(part).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
 /** Keeps the most specific error per location: `oneOf` reports its branches too. */
@@ -49,21 +114,12 @@ function uniqueErrors(errors: ErrorObject[]): ErrorObject[] {
 
 function schemaProblem(source: YamlSource, error: ErrorObject): UserError {
   const path = pointerToPath(error.instancePath);
-  const field = fieldName(path, error);
+  const at = fieldPath(path, error);
   const position =
-    error.keyword === 'additionalProperties'
-      ? source.positionOfKey(fieldPath(path, error))
-      : source.positionOf(fieldPath(path, error));
-  const where = position ? `${source.file}:${position.line}:${position.column}` : source.file;
-  const bad =
-    error.keyword === 'required'
-      ? ''
-      : `, got ${describeValue(valueAt(source.value, fieldPath(path, error)))}`;
-  return new UserError(`${where}: ${field || '(top level)'}: ${explain(error)}${bad}`, {
-    file: source.file,
-    ...position,
-    field,
-  });
+    error.keyword === 'additionalProperties' ? source.positionOfKey(at) : source.positionOf(at);
+  const field = error.keyword === 'required' ? [...at, String(error.params.missingProperty)] : at;
+  const bad = error.keyword === 'required' ? '' : `, got ${describeValue(source, at)}`;
+  return problemAt(source, field, `${explain(error)}${bad}`, position);
 }
 
 function explain(error: ErrorObject): string {
@@ -76,7 +132,7 @@ function explain(error: ErrorObject): string {
     case 'enum':
       return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'pattern':
-      return `must match ${String(params.pattern)} (lowercase letters, digits, ".", "_", "-")`;
+      return PATTERN_WORDS[String(params.pattern)] ?? `must match ${String(params.pattern)}`;
     default:
       return error.message ?? 'is invalid';
   }
@@ -98,17 +154,6 @@ function fieldPath(path: Array<string | number>, error: ErrorObject): Array<stri
   return path;
 }
 
-function fieldName(path: Array<string | number>, error: ErrorObject): string {
-  const full = fieldPath(path, error);
-  const params = error.params as Record<string, unknown>;
-  const parts = error.keyword === 'required' ? [...full, String(params.missingProperty)] : full;
-  return parts.reduce<string>(
-    (name, part) =>
-      typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${part}` : part,
-    '',
-  );
-}
-
 function valueAt(root: unknown, path: Array<string | number>): unknown {
   return path.reduce<unknown>(
     (value, key) =>
@@ -117,8 +162,16 @@ function valueAt(root: unknown, path: Array<string | number>): unknown {
   );
 }
 
-function describeValue(value: unknown): string {
+/** The bad value as the user wrote it: numbers verbatim (`.nan`, `1e400`), the rest as JSON. */
+function describeValue(source: YamlSource, path: Array<string | number>): string {
+  const value = valueAt(source.value, path);
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
+  if (typeof value === 'number') return source.textOf(path) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = Array.isArray(value) ? '[...]' : '{...}';
+  }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

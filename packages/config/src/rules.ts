@@ -19,6 +19,9 @@ export function parseGateRule(text: string, position?: Position): RuleParse {
   }
   const [, metric = '', operator = '', right = ''] = match;
   if (!METRIC.test(metric)) return { error: `"${metric}" is not a metric name` };
+  if (metric === 'baseline') {
+    return { error: 'baseline is not a metric name: it goes on the right, e.g. "f1 >= baseline"' };
+  }
   const threshold = parseThreshold(right);
   if ('error' in threshold) return threshold;
   return {
@@ -40,12 +43,16 @@ function parseThreshold(text: string): RuleThreshold | { error: string } {
     const operand = parseNumber(operandText ?? '');
     if (operand === undefined)
       return { error: `"${operandText}" after "baseline ${operator}" is not a number` };
+    if (!Number.isFinite(operand)) {
+      return { error: `"${operandText}" after "baseline ${operator}" is too large a number` };
+    }
     return { kind: 'baseline', operator: operator as '*' | '+' | '-', operand };
   }
   const value = parseNumber(text);
   if (value === undefined) {
     return { error: `threshold "${text}" is neither a number nor "baseline [*|+|- number]"` };
   }
+  if (!Number.isFinite(value)) return { error: `threshold "${text}" is too large a number` };
   return { kind: 'absolute', value };
 }
 

@@ -32,6 +32,9 @@ describe('parseGateRule', () => {
     ['f1 >= baseline / 2', 'neither a number nor "baseline'],
     ['f1 >= baseline * two', '"two" after "baseline *" is not a number'],
     ['f1 >= 0.9.1', 'threshold "0.9.1" is neither a number'],
+    ['f1 >= 1e400', 'threshold "1e400" is too large a number'],
+    ['f1 >= baseline * 1e309', '"1e309" after "baseline *" is too large a number'],
+    ['baseline >= 0.9', 'baseline is not a metric name'],
   ])('rejects %s', (text, message) => {
     const parsed = parseGateRule(text);
     expect('error' in parsed && parsed.error).toContain(message);
