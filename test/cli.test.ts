@@ -146,6 +146,70 @@ describe('envoy pipeline', () => {
   });
 });
 
+describe('envoy pipeline after a change of rules', () => {
+  it('gates again under the new rules and exits 1 when a release is rejected', async () => {
+    const workspace = await mkdtemp(join(tmpdir(), 'envoy-cli-regate-'));
+    await copyFile(join(RELEASES, 'silero_vad_v5.onnx'), join(workspace, 'v5.onnx'));
+    await writeFile(join(workspace, 'envoy.yaml'), settings(['f1 >= 0.9']));
+    const first = envoy(workspace, 'pipeline', '--release', 'v5.onnx', '--no-deploy');
+    expect(first.code).toBe(0);
+    await writeFile(join(workspace, 'envoy.yaml'), settings(['f1 >= 0.999']));
+    const second = envoy(workspace, 'pipeline', '--release', 'v5.onnx', '--no-deploy');
+    expect(second.code).toBe(1);
+    expect(second.stdout).toContain('failed (f1 >= 0.999)');
+    expect(second.stdout).toContain('v1 was not promoted: its gate verdict is failed');
+  }, 240_000);
+});
+
+describe('envoy with a user’s mistakes', () => {
+  let workspace: string;
+
+  beforeAll(async () => {
+    workspace = await mkdtemp(join(tmpdir(), 'envoy-cli-mistakes-'));
+    await copyFile(join(RELEASES, 'silero_vad_v5.onnx'), join(workspace, 'vad.onnx'));
+    await writeFile(
+      join(workspace, 'envoy.yaml'),
+      settings(['f1 >= 0.9']).replace('models/vad.onnx', 'vad.onnx'),
+    );
+  });
+
+  it('refuses to point the production alias at a version by hand, before registering', () => {
+    const run = envoy(workspace, 'register', '--alias', 'production');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('"production" moves only when a version passes its gates');
+    expect(envoy(workspace, 'ls', '--model', 'vad').stdout).toBe('');
+  });
+
+  it('says a file that is not ONNX is not a valid model, without a stack trace', async () => {
+    await writeFile(join(workspace, 'notes.onnx'), 'hello world\n');
+    const run = envoy(workspace, 'register', '--path', 'notes.onnx');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/envoy\.yaml:3:5: .*notes\.onnx is not a valid ONNX model/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('builds a version after its source file was overwritten, from the kept copy', async () => {
+    expect(envoy(workspace, 'register').code).toBe(0);
+    await copyFile(join(RELEASES, 'silero_vad_v6.onnx'), join(workspace, 'vad.onnx'));
+    const build = envoy(workspace, 'build', '--version', 'v1');
+    expect(build.code, build.stderr).toBe(0);
+    expect(build.stdout).toMatch(/^sha256:[0-9a-f]{64} /);
+  });
+
+  it('refuses an unknown model in history', () => {
+    const run = envoy(workspace, 'history', '--model', 'nope');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('no model named "nope"');
+  });
+
+  it('explains what to do when there is no envoy.yaml', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'envoy-cli-empty-'));
+    const run = envoy(empty, 'register', '--path', 'x.onnx');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('envoy.yaml: no such file: write one');
+  });
+});
+
 describe('envoy command line', () => {
   it.each([
     [['--help'], 0, 'usage: envoy <command>'],

@@ -6,7 +6,12 @@ import {
   setOutputs,
   writeSummary,
 } from '@envoy/action-kit';
-import { deployStep, deployWithGitHubDeployment, type DeployInput } from '@envoy/pipeline';
+import {
+  deployStep,
+  deployWithGitHubDeployment,
+  describeDeployOutcome,
+  type DeployInput,
+} from '@envoy/pipeline';
 
 export const INPUTS = {
   ...COMMON_INPUTS,
@@ -34,12 +39,7 @@ export async function main(bundleUrl: string): Promise<void> {
     [OUTPUTS.version]: outcome.status === 'rolled-back' ? outcome.previousVersion : outcome.version,
     [OUTPUTS.status]: outcome.status,
   });
-  await writeSummary(
-    `### ${output.target}: ${outcome.status}\n\n${output.version.model} v${outcome.version} at ${outcome.url}\n`,
-  );
-  if (outcome.status === 'rolled-back') {
-    core.setFailed(
-      `v${output.version.version} was rolled back: ${outcome.reason ?? 'smoke test failed'}`,
-    );
-  }
+  const summary = describeDeployOutcome(output.target, outcome);
+  await writeSummary(`### ${output.version.model}\n\n${summary}\n`);
+  if (outcome.status === 'rolled-back') core.setFailed(summary);
 }

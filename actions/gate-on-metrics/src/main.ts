@@ -41,7 +41,6 @@ export async function main(bundleUrl: string): Promise<void> {
       promoteTo: optionalInput(INPUTS.promoteTo),
     }),
   );
-  if (api) await step.log.group('Report on GitHub', () => reportGateOnGitHub(api, step, output));
   const first = output.gates[0];
   setOutputs({
     [OUTPUTS.passed]: output.verdict === 'passed',
@@ -51,6 +50,7 @@ export async function main(bundleUrl: string): Promise<void> {
     [OUTPUTS.promoted]: output.promoted?.alias ?? '',
   });
   await writeSummary(output.gates.map((gate) => gate.report).join('\n\n'));
+  if (api) await step.log.group('Report on GitHub', () => reportGateOnGitHub(api, step, output));
   if (failOnReject && output.verdict !== 'passed') {
     core.setFailed(
       `${output.version.model} v${output.version.version}: gate verdict ${output.verdict}`,

@@ -16,14 +16,10 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
 }
 
 function reportFailure(error: unknown): void {
-  if (error instanceof UserErrors) {
-    for (const problem of error.problems) annotate(problem);
-    core.setFailed(`${error.problems.length} problem(s) in the settings; see the annotations`);
-    return;
-  }
   if (error instanceof UserError) {
-    annotate(error);
-    core.setFailed(error.message);
+    const problems = error instanceof UserErrors ? error.problems : [error];
+    for (const problem of problems) annotate(problem);
+    process.exitCode = core.ExitCode.Failure;
     return;
   }
   if (error instanceof Error) {

@@ -106,7 +106,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
     help: ['--target NAME     deploy target from envoy.yaml (default: the first)'],
   },
   pipeline: {
-    summary: 'register, build, benchmark, gate and promote each release in order, then deploy',
+    summary:
+      'register, build, benchmark, gate and promote each release in order, then deploy; exit 1 if one is rejected',
     usage: 'envoy pipeline [--model NAME] [--release FILE ...] [--target NAME ...] [--no-deploy]',
     options: {
       ...COMMON,

@@ -5,6 +5,7 @@ import {
   benchmarkStep,
   buildStep,
   deployStep,
+  describeDeployOutcome,
   gateStep,
   outputPaths,
   registerStep,
@@ -69,12 +70,12 @@ export const HANDLERS: Record<string, Handler> = {
   },
 
   async deploy(context, args) {
-    const { outcome } = await deployStep(context, {
+    const { outcome, target } = await deployStep(context, {
       model: text(args.model),
       version: text(args.version),
       target: text(args.target),
     });
-    print(`${outcome.status}: v${outcome.version} at ${outcome.url}`);
+    print(describeDeployOutcome(target, outcome));
     return outcome.status === 'rolled-back' ? 1 : 0;
   },
 
@@ -96,11 +97,16 @@ export const HANDLERS: Record<string, Handler> = {
     if (created === 0) print('Nothing new to register: every release is already in the registry.');
     print(renderPipelineTable(output));
     for (const deployment of output.deployments) {
-      const { outcome } = deployment;
-      print(`\n${deployment.target}: ${outcome.status}, v${outcome.version} at ${outcome.url}`);
+      print(`\n${describeDeployOutcome(deployment.target, deployment.outcome)}`);
     }
     const rolledBack = output.deployments.some((d) => d.outcome.status === 'rolled-back');
-    return rolledBack ? 1 : 0;
+    const rejected = output.releases.filter((release) => release.verdict !== 'passed');
+    for (const release of rejected) {
+      print(
+        `\nv${release.version.version} was not promoted: its gate verdict is ${release.verdict}`,
+      );
+    }
+    return rolledBack || rejected.length > 0 ? 1 : 0;
   },
 
   async ls(context, args) {
@@ -121,8 +127,9 @@ export const HANDLERS: Record<string, Handler> = {
   },
 
   async history(context, args) {
-    const model = text(args.model);
-    if (!model) throw new UserError('history needs --model NAME');
+    const name = text(args.model);
+    if (!name) throw new UserError('history needs --model NAME');
+    const model = selectModel(context.config, name).name;
     const alias = text(args.alias);
     if (text(args.at)) return printAliasAt(context, model, alias, text(args.at)!);
     for (const move of await context.registry.aliasHistory(model, alias)) {

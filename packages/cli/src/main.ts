@@ -60,7 +60,7 @@ async function cliContext(args: Arguments, log: Log, bundleUrl: string): Promise
     tools,
     log,
     github: readGitHubContext(process.env),
-    defaultModel: path && typeof args.model === 'string' ? { name: args.model, path } : undefined,
+    defaultModel: typeof args.model === 'string' ? { name: args.model, path } : undefined,
     runtimeSearch: [process.cwd(), fileURLToPath(new URL('.', bundleUrl))],
     registryBackend: registryBackend(args.registry),
     serverCommand: [process.execPath, fileURLToPath(new URL('../serve/index.js', bundleUrl))],
@@ -84,7 +84,9 @@ function reportError(error: unknown, log: Log): number {
   } else if (error instanceof UserError || error instanceof ToolError) {
     log.error(error.message);
   } else if (error instanceof Error) {
-    log.error(`${error.message}\n${error.stack ?? ''}`);
+    log.error(error.message);
+    log.debug(error.stack ?? '');
+    log.info('This looks like a bug in Envoy: run again with --verbose for the details.');
   } else {
     log.error(String(error));
   }

@@ -1,9 +1,8 @@
 import type { GitHubClient } from './client.js';
+import { fitMarkdown } from './limits.js';
 
 /** The Checks API takes at most this many annotations per request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
-/** The Checks API's limit on `output.summary`. */
-const MAX_SUMMARY_LENGTH = 65535;
 
 export interface GateAnnotation {
   /** Relative to the repository root, e.g. `envoy.yaml`. */
@@ -40,7 +39,7 @@ export async function createGateCheckRun(
   args: GateCheckRunArgs,
 ): Promise<{ id: number; url: string }> {
   const { owner, repo, title } = args;
-  const summary = truncateSummary(args.summary);
+  const summary = fitMarkdown(args.summary);
   const [first = [], ...rest] = batches(args.annotations.map(toCheckAnnotation));
 
   const { data } = await client.rest.checks.create({
@@ -79,10 +78,4 @@ function batches<T>(items: T[]): T[][] {
     result.push(items.slice(start, start + ANNOTATIONS_PER_REQUEST));
   }
   return result;
-}
-
-function truncateSummary(summary: string): string {
-  if (summary.length <= MAX_SUMMARY_LENGTH) return summary;
-  const note = '\n\n… (report cut to fit GitHub’s limit; the full report is in the job log)';
-  return summary.slice(0, MAX_SUMMARY_LENGTH - note.length) + note;
 }

@@ -1,5 +1,6 @@
 import type { Log } from '@envoy/core';
 import type { GitHubClient } from './client.js';
+import { fitMarkdown } from './limits.js';
 
 /** The account the Actions GITHUB_TOKEN writes as. */
 export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
@@ -48,7 +49,7 @@ export async function upsertPullRequestComment(
 ): Promise<{ id: number; action: 'created' | 'updated' }> {
   const { owner, repo, issueNumber, log } = args;
   const marker = commentMarker(args.model, args.target);
-  const body = `${marker}\n${args.body}`;
+  const body = fitMarkdown(`${marker}\n${args.body}`);
   const author = await tokenAuthor(client, args.botLogin ?? ACTIONS_BOT_LOGIN, log);
 
   const comments = await client.paginate(client.rest.issues.listComments, {

@@ -4,3 +4,4 @@ export * from './client.js';
 export * from './comments.js';
 export * from './checks.js';
 export * from './deployments.js';
+export * from './limits.js';

@@ -61,6 +61,15 @@ describe('upsertPullRequestComment', () => {
     expect(fake.requestsTo('issues/update-comment')).toHaveLength(1);
   });
 
+  it('cuts a report longer than GitHub allows and says so, keeping the marker', async () => {
+    fake = await FakeGitHub.start();
+    await upsert(fake, 'vad', 'l4', '| rule |\n'.repeat(20_000));
+    const [comment] = fake.issueComments('acme', 'models', 7);
+    expect(comment!.body.length).toBe(65_535);
+    expect(comment!.body.startsWith(commentMarker('vad', 'l4'))).toBe(true);
+    expect(comment!.body).toMatch(/report cut to fit GitHub’s limit/);
+  });
+
   it('leaves a person’s comment that quotes the marker alone and writes its own', async () => {
     fake = await FakeGitHub.start();
     const quoted = `Why does this say\n> ${commentMarker('vad', 'l4')}\n?`;

@@ -25,7 +25,7 @@ export async function benchmarkStep(
   const modelSettings = selectModel(context.config, input.model);
   const target = selectHardware(context.config, input.target);
   const version = await resolveVersion(context, modelSettings.name, input.version);
-  const modelPath = await verifyModelFiles(context.root, version);
+  const modelPath = await verifyModelFiles(context, version);
   const settings = benchmarkSettingsFor(modelSettings, target);
   const modelFile =
     modelSettings.format === 'onnx' && settings.driver === 'onnxruntime'

@@ -14,7 +14,7 @@ export interface BuildInput {
 
 export async function buildStep(context: StepContext, input: BuildInput): Promise<BuiltImage> {
   const version = await resolveVersion(context, input.model, input.version);
-  const modelPath = await verifyModelFiles(context.root, version);
+  const modelPath = await verifyModelFiles(context, version);
   return buildImageLayout(
     {
       model: version,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Log, ToolRunner } from '@envoy/core';
+import { UserError, type Log, type ToolRunner } from '@envoy/core';
 import {
   effectiveRegistryBackend,
   loadConfig,
@@ -31,8 +31,11 @@ export interface StepContext {
 export interface ContextOptions {
   /** envoy.yaml, relative to root. */
   configFile: string;
-  /** When envoy.yaml does not exist: the one model to work on, with embedded defaults. */
-  defaultModel?: { name: string; path: string };
+  /**
+   * When envoy.yaml does not exist: the one model to work on, with embedded defaults. Without a
+   * path, only steps that read registered versions can run.
+   */
+  defaultModel?: { name: string; path?: string };
   root: string;
   env: NodeJS.ProcessEnv;
   tools: ToolRunner;
@@ -80,10 +83,17 @@ export async function createStepContext(options: ContextOptions): Promise<StepCo
 
 async function loadOrDefaultConfig(options: ContextOptions): Promise<EnvoyConfig> {
   const file = resolve(options.root, options.configFile);
-  if (existsSync(file) || !options.defaultModel) return loadConfig(file);
+  if (existsSync(file)) return loadConfig(file);
+  if (!options.defaultModel) {
+    throw new UserError(
+      `${options.configFile}: no such file: write one (see docs/setup.md), ` +
+        `or name the model and its files (--model NAME --path FILE) to use embedded defaults`,
+      { file: options.configFile },
+    );
+  }
   options.log.info(`${options.configFile} not found: using embedded defaults`);
   const { name, path } = options.defaultModel;
-  const text = `models:\n  - name: ${JSON.stringify(name)}\n    path: ${JSON.stringify(path)}\n`;
+  const text = `models:\n  - name: ${JSON.stringify(name)}\n    path: ${JSON.stringify(path ?? '(none)')}\n`;
   return { ...parseConfig('(embedded defaults)', text, options.root), file: '' };
 }
 
@@ -98,6 +108,8 @@ export const outputPaths = {
   decision: (context: StepContext, model: string, version: number, target: string) =>
     join(outputRoot(context), 'reports', model, `v${version}`, `${target}.json`),
   deployments: (context: StepContext) => join(outputRoot(context), 'deployments'),
+  modelStore: (context: StepContext, digest: string) =>
+    join(outputRoot(context), 'models', digest.replace(/^sha256:/, '')),
 };
 
 function outputRoot(context: StepContext): string {

@@ -23,7 +23,7 @@ export async function deployStep(context: StepContext, input: DeployInput): Prom
   const model = selectModel(context.config, input.model);
   const target = selectDeployTarget(context.config, input.target);
   const version = await context.registry.resolve(model.name, input.version || target.alias);
-  const modelFile = await onnxFileIn(await verifyModelFiles(context.root, version));
+  const modelFile = await onnxFileIn(await verifyModelFiles(context, version));
   const smokeRequest = version.signature
     ? buildSmokeRequest(version.signature, {
         dimensions: model.benchmark.dimensions,
@@ -43,4 +43,16 @@ export async function deployStep(context: StepContext, input: DeployInput): Prom
     { log: context.log },
   );
   return { version, target: target.name, outcome };
+}
+
+/** One line saying what a deploy did, naming what serves afterwards. */
+export function describeDeployOutcome(target: string, outcome: DeployOutcome): string {
+  if (outcome.status !== 'rolled-back') {
+    return `${target}: ${outcome.status}, v${outcome.version} at ${outcome.url}`;
+  }
+  const serving =
+    outcome.previousVersion === undefined
+      ? 'nothing serves'
+      : `v${outcome.previousVersion} still serves at ${outcome.url}`;
+  return `${target}: v${outcome.version} rolled back (${outcome.reason ?? 'smoke test failed'}); ${serving}`;
 }

@@ -98,6 +98,7 @@ async function gateTarget(
       digest: version.digest,
       reportDigest: digest,
       decision,
+      rules: settings.rules.map((rule) => rule.text),
       metrics: results.metrics,
     },
   );

@@ -6,9 +6,11 @@ import {
   pullRequestNumber,
   setDeploymentStatus,
   upsertPullRequestComment,
+  type DeploymentStatusArgs,
   type GateAnnotation,
   type GitHubClient,
 } from '@envoy/github';
+import { selectDeployTarget } from '@envoy/config';
 import type { Verdict } from '@envoy/gate';
 import type { StepContext } from './context.js';
 import type { GateOutput, TargetGate } from './gate.js';
@@ -21,7 +23,11 @@ const CONCLUSIONS: Record<Verdict, 'success' | 'failure'> = {
   unstable: 'failure',
 };
 
-/** Puts each target's gate report where reviewers look: a PR comment and a check run. */
+/**
+ * Puts each target's gate report where reviewers look: a PR comment and a check run. The gate
+ * has already decided; a failure to report is a warning that says which call failed and which
+ * permission it needs, never a change of verdict.
+ */
 export async function reportGateOnGitHub(
   api: GitHubClient,
   context: StepContext,
@@ -31,32 +37,62 @@ export async function reportGateOnGitHub(
   if (!repository) return;
   const issueNumber = pullRequestNumber(context.github);
   const sha = headSha(context.github);
+  const model = output.version.model;
   for (const gate of output.gates) {
-    const model = output.version.model;
     if (issueNumber !== undefined) {
-      const comment = await upsertPullRequestComment(api, {
-        ...repository,
-        issueNumber,
-        model,
-        target: gate.target,
-        body: gate.report,
-        log: context.log,
-      });
-      context.log.info(`Pull request comment ${comment.action} (${comment.id})`);
+      await warnOnFailure(
+        context,
+        `comment on pull request #${issueNumber}`,
+        'pull-requests: write',
+        async () => {
+          const comment = await upsertPullRequestComment(api, {
+            ...repository,
+            issueNumber,
+            model,
+            target: gate.target,
+            body: gate.report,
+            log: context.log,
+          });
+          context.log.info(`Pull request comment ${comment.action} (${comment.id})`);
+        },
+      );
     }
     if (sha) {
-      const check = await createGateCheckRun(api, {
-        ...repository,
-        headSha: sha,
-        model,
-        target: gate.target,
-        conclusion: CONCLUSIONS[gate.decision.verdict],
-        title: `${model} v${output.version.version} on ${gate.target}: ${gate.decision.verdict}`,
-        summary: gate.report,
-        annotations: failingRuleAnnotations(context, gate),
-      });
-      context.log.info(`Check run: ${check.url}`);
+      await warnOnFailure(
+        context,
+        `create the check run for ${gate.target}`,
+        'checks: write',
+        async () => {
+          const check = await createGateCheckRun(api, {
+            ...repository,
+            headSha: sha,
+            model,
+            target: gate.target,
+            conclusion: CONCLUSIONS[gate.decision.verdict],
+            title: `${model} v${output.version.version} on ${gate.target}: ${gate.decision.verdict}`,
+            summary: gate.report,
+            annotations: failingRuleAnnotations(context, gate),
+          });
+          context.log.info(`Check run: ${check.url}`);
+        },
+      );
     }
+  }
+}
+
+async function warnOnFailure(
+  context: StepContext,
+  what: string,
+  permission: string,
+  call: () => Promise<void>,
+): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    context.log.warning(
+      `Could not ${what} on GitHub: ${reason}. Does the job grant the token "${permission}"?`,
+    );
   }
 }
 
@@ -76,7 +112,8 @@ function failingRuleAnnotations(context: StepContext, gate: TargetGate): GateAnn
 
 /**
  * Deploys with a GitHub deployment around it: in progress, then success with the endpoint,
- * or failure when the new version was rolled back.
+ * or failure when the new version was rolled back. GitHub's record is bookkeeping: when the
+ * API refuses, the deploy still happens and a warning says why.
  */
 export async function deployWithGitHubDeployment(
   api: GitHubClient,
@@ -86,38 +123,44 @@ export async function deployWithGitHubDeployment(
   const repository = context.github.repository;
   const ref = context.github.sha ?? context.github.ref;
   if (!repository || !ref) return deployStep(context, input);
-  const target =
-    context.config.deploy.find((t) => t.name === input.target) ?? context.config.deploy[0];
-  const environment = target?.environment ?? 'production';
-  const { id } = await createDeployment(api, {
-    ...repository,
-    ref,
-    environment,
-    description: `envoy deploy ${input.model ?? ''} ${input.version ?? target?.alias ?? ''}`.trim(),
+  const target = selectDeployTarget(context.config, input.target);
+  let deploymentId: number | undefined;
+  await warnOnFailure(context, 'create a deployment', 'deployments: write', async () => {
+    const created = await createDeployment(api, {
+      ...repository,
+      ref,
+      environment: target.environment,
+      description: `envoy deploy ${input.version || target.alias} to ${target.name}`,
+    });
+    deploymentId = created.id;
   });
-  const logUrl = context.github.runUrl;
-  await setDeploymentStatus(api, { ...repository, deploymentId: id, state: 'in_progress', logUrl });
+  const setStatus = async (
+    status: Omit<DeploymentStatusArgs, 'owner' | 'repo' | 'deploymentId'>,
+  ) => {
+    if (deploymentId === undefined) return;
+    const args = { ...repository, deploymentId, logUrl: context.github.runUrl, ...status };
+    await warnOnFailure(context, `mark the deployment ${status.state}`, 'deployments: write', () =>
+      setDeploymentStatus(api, args),
+    );
+  };
+  await setStatus({ state: 'in_progress' });
   try {
     const output = await deployStep(context, input);
-    const failed = output.outcome.status === 'rolled-back';
-    await setDeploymentStatus(api, {
-      ...repository,
-      deploymentId: id,
-      state: failed ? 'failure' : 'success',
-      environmentUrl: failed ? undefined : output.outcome.url,
-      description: failed
-        ? `rolled back: ${output.outcome.reason}`
-        : `serving v${output.version.version}`,
-      logUrl,
-    });
+    const { outcome } = output;
+    if (outcome.status === 'rolled-back') {
+      await setStatus({ state: 'failure', description: `rolled back: ${outcome.reason ?? ''}` });
+    } else {
+      await setStatus({
+        state: 'success',
+        environmentUrl: outcome.url,
+        description: `serving v${outcome.version}`,
+      });
+    }
     return output;
   } catch (error) {
-    await setDeploymentStatus(api, {
-      ...repository,
-      deploymentId: id,
+    await setStatus({
       state: 'error',
-      description: String(error instanceof Error ? error.message : error),
-      logUrl,
+      description: error instanceof Error ? error.message : String(error),
     });
     throw error;
   }

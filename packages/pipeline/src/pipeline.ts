@@ -62,7 +62,7 @@ async function runRelease(
   );
   const recorded = await recordedGates(context, version, targets);
   if (recorded) {
-    context.log.info(`${model} v${version.version} was already gated: skipping its steps`);
+    context.log.info(`${model} v${version.version} already passed these gates: skipping its steps`);
     return { version, created, gates: recorded, verdict: verdictOf(recorded), promoted: false };
   }
   const name = `${model} v${version.version}`;
@@ -99,16 +99,25 @@ async function runRelease(
 interface RecordedGate {
   digest: string;
   decision: GateDecision;
+  rules: string[];
   metrics: Record<string, Metric>;
 }
 
-/** The decisions an earlier run recorded for this exact version on every target, if any. */
+/**
+ * The passing decisions an earlier run recorded for this exact version, under today's rules, on
+ * every target. Anything else (a failure, an unstable result, changed rules) is gated again.
+ */
 async function recordedGates(context: StepContext, version: ModelVersion, targets: string[]) {
+  const rules = selectModel(context.config, version.model).gate.rules.map((rule) => rule.text);
   const gates: ReleaseOutcome['gates'] = [];
   for (const target of targets) {
     const path = outputPaths.decision(context, version.model, version.version, target);
     const recorded = await readJsonIfExists<RecordedGate>(path);
-    if (!recorded || recorded.digest !== version.digest) return undefined;
+    const reusable =
+      recorded?.digest === version.digest &&
+      recorded.decision.verdict === 'passed' &&
+      JSON.stringify(recorded.rules) === JSON.stringify(rules);
+    if (!recorded || !reusable) return undefined;
     gates.push({ target, decision: recorded.decision, metrics: recorded.metrics });
   }
   return gates;

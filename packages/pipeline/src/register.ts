@@ -1,10 +1,12 @@
 import { relative, resolve } from 'node:path';
 import type { ModelSignature, ModelVersion } from '@envoy/core';
-import { selectModel } from '@envoy/config';
+import { selectModel, type ModelSettings } from '@envoy/config';
+import { UserError } from '@envoy/core';
+import { checkAliasName } from '@envoy/registry';
 import { lineageFromContext } from '@envoy/github';
 import { readModelSignature } from '@envoy/onnx';
 import type { StepContext } from './context.js';
-import { onnxFileIn } from './model-files.js';
+import { onnxFileIn, storeModelFiles } from './model-files.js';
 
 export interface RegisterInput {
   model?: string;
@@ -25,8 +27,12 @@ export async function registerStep(
   input: RegisterInput,
 ): Promise<RegisterOutput> {
   const model = selectModel(context.config, input.model);
+  if (input.alias) checkManualAlias(model, input.alias);
+  if (!context.config.file && !input.path) {
+    throw new UserError('without envoy.yaml, say which files to register (--path FILE)');
+  }
   const path = resolve(input.path ? process.cwd() : context.root, input.path ?? model.path);
-  const signature = model.format === 'onnx' ? await signatureOf(context, path) : undefined;
+  const signature = model.format === 'onnx' ? await signatureOf(context, model, path) : undefined;
   const { version, created } = await context.registry.register({
     model: model.name,
     path,
@@ -36,15 +42,44 @@ export async function registerStep(
     lineage: lineageFromContext(context.github),
     now: context.now(),
   });
-  if (!created) context.log.info(`${version.digest} is already registered: nothing new`);
+  await storeModelFiles(context, version, path);
   const signatureChanged = created && (await signatureDiffers(context, version));
   if (input.alias) await moveAliasManually(context, version, input.alias);
   return { version, created, signatureChanged };
 }
 
-async function signatureOf(context: StepContext, path: string): Promise<ModelSignature> {
+/** Aliases that only a passing gate may move are refused here, before anything is written. */
+function checkManualAlias(model: ModelSettings, alias: string): void {
+  checkAliasName(alias);
+  const gated = [model.gate.promoteTo, model.gate.baselineAlias].filter(Boolean);
+  if (gated.includes(alias)) {
+    throw new UserError(
+      `"${alias}" moves only when a version passes its gates: ` +
+        `register without it, then gate with promote-to ${alias}`,
+    );
+  }
+}
+
+async function signatureOf(context: StepContext, model: ModelSettings, path: string) {
+  const file = await onnxFileIn(path);
   const runtime = await context.loadRuntime();
-  return readModelSignature(runtime, await onnxFileIn(path));
+  try {
+    return await readModelSignature(runtime, file);
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    const where = modelLocation(context, model);
+    throw new UserError(`${where}${file} is not a valid ONNX model: ${reason}`, {
+      file: context.config.file || file,
+      line: model.position?.line,
+      column: model.position?.column,
+      field: 'path',
+    });
+  }
+}
+
+function modelLocation(context: StepContext, model: ModelSettings): string {
+  if (!context.config.file || !model.position) return '';
+  return `${context.config.file}:${model.position.line}:${model.position.column}: `;
 }
 
 async function signatureDiffers(context: StepContext, version: ModelVersion): Promise<boolean> {
@@ -53,15 +88,19 @@ async function signatureDiffers(context: StepContext, version: ModelVersion): Pr
   if (JSON.stringify(previous.signature) === JSON.stringify(version.signature)) return false;
   context.log.warning(
     `${version.model} v${version.version} changes the model signature from v${previous.version}: ` +
-      `${describeSignature(previous.signature)} -> ${describeSignature(version.signature)}`,
+      `was ${describeSignature(previous.signature)}; now ${describeSignature(version.signature)}`,
   );
   return true;
 }
 
 function describeSignature(signature: ModelSignature | undefined): string {
   if (!signature) return 'unknown';
-  const inputs = signature.inputs.map((input) => `${input.name}:${input.type}[${input.shape}]`);
-  return `(${inputs.join(', ')})`;
+  const shape = (dimensions: Array<number | string>) =>
+    dimensions.map((dimension) => (dimension === '' ? '?' : dimension)).join(',');
+  const inputs = signature.inputs.map(
+    (input) => `${input.name} ${input.type}[${shape(input.shape)}]`,
+  );
+  return `inputs ${inputs.join(', ')}`;
 }
 
 async function moveAliasManually(context: StepContext, version: ModelVersion, alias: string) {

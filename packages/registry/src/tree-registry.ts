@@ -88,7 +88,8 @@ export abstract class TreeRegistry implements Registry {
 
   async resolve(model: string, versionOrAlias: string | number): Promise<ModelVersion> {
     checkModelName(model);
-    const number = parseVersionNumber(versionOrAlias);
+    // "v3" is how versions are printed everywhere, so it names version 3 too.
+    const number = parseVersionNumber(String(versionOrAlias).replace(/^v(?=[1-9])/, ''));
     if (number !== undefined) return this.getVersion(model, number);
     const alias = checkAliasName(String(versionOrAlias));
     return this.read(async (tree) => {

@@ -93,6 +93,7 @@ describe.each([
     expect(await registry.getVersion('silero-vad', 2)).toEqual(two);
     expect(await registry.resolve('silero-vad', '2')).toEqual(two);
     expect(await registry.resolve('silero-vad', 2)).toEqual(two);
+    expect(await registry.resolve('silero-vad', 'v2')).toEqual(two);
     expect(await registry.resolve('silero-vad', 'production')).toEqual(two);
   });
 
