@@ -19,6 +19,7 @@ import {
 } from './process.js';
 import { isReady, runSmokeTest, waitUntilReady } from './probe.js';
 import { buildSmokeRequest } from './smoke.js';
+import { storeModelCopy, storedCopyProblem, type StoredModel } from './store.js';
 
 export interface DeployEvent {
   event: 'deployed' | 'rolled-back' | 'stopped';
@@ -34,10 +35,16 @@ export interface DeployRecord {
   model: string;
   version: number;
   digest: string;
+  /** The host the target asked for (the URL names 127.0.0.1 for 0.0.0.0). */
+  host: string;
   url: string;
-  /** The server's process id; 0 once stopped. */
+  /** The server's process id; 0 once stopped, or when nothing serves. */
   pid: number;
   startedAt: string;
+  /** The stored copy the server reads: `<stateDir>/models/<hex of digest>/<file name>`. */
+  modelFile: string;
+  /** `sha256:<hex>` of the stored copy's bytes when it was stored; checked before a restart. */
+  fileSha256: string;
   /** The server's full argv, so a server stopped to free a fixed port can be restarted. */
   command: string[];
   logFile: string;
@@ -47,8 +54,9 @@ export interface DeployRecord {
 export interface DeployRequest {
   target: DeployTarget;
   model: ModelVersion;
+  /** The model file to serve; deploy serves a stored copy of it, never this path. */
   modelFile: string;
-  /** Where records and server logs live, e.g. `<root>/.envoy/deployments`. */
+  /** Where records, stored model copies and server logs live, e.g. `<root>/.envoy/deployments`. */
   stateDir: string;
   /** argv prefix that starts a server; deploy appends --model-file, --model-name, --version, --host, --port. */
   serverCommand: string[];
@@ -58,13 +66,27 @@ export interface DeployRequest {
 }
 
 export interface DeployOutcome {
-  /** Where the target is served now (the old server's URL after a rollback). */
-  url: string;
-  /** The version this deploy was asked for. */
-  version: number;
+  /**
+   * deployed: `version` serves at `url`. unchanged: `version` already served as the target
+   * asks (same digest, host and fixed port), nothing was restarted. rolled-back: `version`
+   * failed and was stopped; see `previousVersion` and `url` for what still serves.
+   */
   status: 'deployed' | 'unchanged' | 'rolled-back';
-  /** The version served before this deploy, if any. */
+  /** The version this deploy was asked for. After a rollback it is not the one serving. */
+  version: number;
+  /**
+   * deployed: the version that served when the deploy began, undefined when none did.
+   * unchanged: the same as `version`.
+   * rolled-back: the version that still serves; undefined when nothing serves any more
+   * (a first deploy failed, nothing served before, or the old server could not be restarted).
+   */
   previousVersion?: number;
+  /**
+   * Where the target serves now: the new server after deployed, the running one after
+   * unchanged, the kept (or restarted) old server after rolled-back, '' when nothing serves.
+   */
+  url: string;
+  /** Set only on rolled-back: why the version failed and, when nothing serves, why. */
   reason?: string;
 }
 
@@ -111,81 +133,65 @@ function defaultSmokeRequest(request: DeployRequest): unknown {
 
 async function deployUnderLock(request: DeployRequest, log: Log): Promise<DeployOutcome> {
   const { target, model, stateDir } = request;
-  const now = request.now ?? (() => new Date());
   const previous = await readDeployRecord(stateDir, target.name);
-  const previousServing = previous ? await isServing(previous) : false;
-  const previousVersion = previous?.version;
-  if (previous && previousServing && previous.digest === model.digest) {
-    log.info(
-      `${target.name}: ${model.model} v${previous.version} is already serving at ${previous.url}`,
-    );
-    return { url: previous.url, version: model.version, status: 'unchanged', previousVersion };
+  const serving = previous && (await isServing(previous)) ? previous : undefined;
+  if (serving && servesAsAsked(serving, request, log)) {
+    const previousVersion = serving.version;
+    return { url: serving.url, version: model.version, status: 'unchanged', previousVersion };
   }
 
+  const stored = await storeModelCopy(stateDir, model, request.modelFile);
   const port = target.port || (await findFreePort(target.host));
-  const freesPort = previous !== undefined && previousServing && urlPort(previous.url) === port;
-  if (freesPort) {
+  const stoppedServing = serving !== undefined && urlPort(serving.url) === port;
+  if (stoppedServing) {
     log.warning(
-      `${target.name}: port ${port} is fixed, so v${previousVersion} stops before v${model.version} starts`,
+      `${target.name}: port ${port} is fixed, so v${serving.version} stops before v${model.version} starts`,
     );
-    await stopProcess(previous.pid);
+    await stopProcess(serving.pid);
   }
 
   let server: ServerProcess | undefined;
   const url = `http://${hostForUrl(target.host)}:${port}`;
   try {
-    server = await startServer(request, port);
+    server = await startServer(request, stored.path, port);
     log.info(
       `${target.name}: started ${model.model} v${model.version} (pid ${server.pid}) at ${url}`,
     );
     await waitUntilReady(server, url, target.healthTimeoutSeconds);
     await runSmokeTest(url, model.model, request.smokeRequest);
   } catch (error) {
-    const reason = describeError(error);
-    log.warning(`${target.name}: ${model.model} v${model.version} failed, rolling back: ${reason}`);
     if (server) await stopProcess(server.pid);
-    const kept =
-      previous && (await keepPrevious(previous, freesPort, target.healthTimeoutSeconds, log));
-    if (kept) {
-      const event = deployEvent('rolled-back', model, now(), reason);
-      await writeJsonAtomic(recordPath(stateDir, target.name), {
-        ...kept,
-        history: [...kept.history, event],
-      });
-    }
-    return {
-      url: kept?.url ?? '',
-      version: model.version,
-      status: 'rolled-back',
-      previousVersion,
-      reason,
-    };
+    const failure = { previous, serving, stoppedServing, reason: describeError(error) };
+    return rollBack(request, failure, log);
   }
-
-  const record: DeployRecord = {
-    target: target.name,
-    model: model.model,
-    version: model.version,
-    digest: model.digest,
-    url,
-    pid: server.pid,
-    startedAt: now().toISOString(),
-    command: server.argv,
-    logFile: server.logFile,
-    history: [...(previous?.history ?? []), deployEvent('deployed', model, now())],
-  };
-  await writeJsonAtomic(recordPath(stateDir, target.name), record);
-  if (previous && previousServing && !freesPort) await stopProcess(previous.pid);
-  log.info(`${target.name}: ${model.model} v${model.version} serves at ${url}`);
-  return { url, version: model.version, status: 'deployed', previousVersion };
+  await switchTo(request, { server, stored, url, previous }, log);
+  if (serving && !stoppedServing) await stopProcess(serving.pid);
+  return { url, version: model.version, status: 'deployed', previousVersion: serving?.version };
 }
 
-function startServer(request: DeployRequest, port: number): Promise<ServerProcess> {
+/** Whether a serving record already is what the target asks for: same bytes, host and fixed port. */
+function servesAsAsked(serving: DeployRecord, request: DeployRequest, log: Log): boolean {
+  const { target, model } = request;
+  if (serving.digest !== model.digest) return false;
+  const portMatches = target.port === 0 || urlPort(serving.url) === target.port;
+  if (serving.host === target.host && portMatches) {
+    log.info(
+      `${target.name}: ${model.model} v${serving.version} is already serving at ${serving.url}`,
+    );
+    return true;
+  }
+  log.info(
+    `${target.name}: v${serving.version} serves at ${serving.url}, but the target asks for host ${target.host}, port ${target.port || 'any'}; deploying it again`,
+  );
+  return false;
+}
+
+function startServer(request: DeployRequest, modelFile: string, port: number) {
   const { model, target, stateDir } = request;
   const argv = [
     ...request.serverCommand,
     '--model-file',
-    request.modelFile,
+    modelFile,
     '--model-name',
     model.model,
     '--version',
@@ -198,27 +204,111 @@ function startServer(request: DeployRequest, port: number): Promise<ServerProces
   return startDetached(argv, join(stateDir, `${target.name}-v${model.version}.log`));
 }
 
+interface NewServer {
+  server: ServerProcess;
+  stored: StoredModel;
+  url: string;
+  previous: DeployRecord | undefined;
+}
+
+/** Points the target's record at the new server. */
+async function switchTo(request: DeployRequest, started: NewServer, log: Log): Promise<void> {
+  const { target, model, stateDir } = request;
+  const now = clock(request);
+  const { server, stored, url, previous } = started;
+  const record: DeployRecord = {
+    target: target.name,
+    model: model.model,
+    version: model.version,
+    digest: model.digest,
+    host: target.host,
+    url,
+    pid: server.pid,
+    startedAt: now().toISOString(),
+    modelFile: stored.path,
+    fileSha256: stored.sha256,
+    command: server.argv,
+    logFile: server.logFile,
+    history: [...(previous?.history ?? []), deployEvent('deployed', model, now())],
+  };
+  // TODO: prune stored copies that no target's record or history references any more.
+  await writeJsonAtomic(recordPath(stateDir, target.name), record);
+  log.info(`${target.name}: ${model.model} v${model.version} serves at ${url}`);
+}
+
+interface DeployFailure {
+  previous: DeployRecord | undefined;
+  /** The previous record, when its server was serving as the deploy began. */
+  serving: DeployRecord | undefined;
+  /** Whether the serving server was stopped to free its fixed port. */
+  stoppedServing: boolean;
+  reason: string;
+}
+
 /**
- * The record to keep after a failed deploy. A server stopped to free its fixed port is
- * started again from its recorded argv; it is undefined when nothing was deployed before.
+ * After a failed deploy: keeps the serving server, or starts one stopped to free its fixed
+ * port again from its stored model copy, and records a `rolled-back` event.
  */
-async function keepPrevious(
-  previous: DeployRecord,
-  wasStopped: boolean,
-  timeoutSeconds: number,
+async function rollBack(
+  request: DeployRequest,
+  failure: DeployFailure,
   log: Log,
-): Promise<DeployRecord> {
-  if (!wasStopped) return previous;
+): Promise<DeployOutcome> {
+  const { target, model, stateDir } = request;
+  const { previous, reason } = failure;
+  log.warning(`${target.name}: ${model.model} v${model.version} failed, rolling back: ${reason}`);
+  let kept = failure.serving;
+  let nothingServes = `nothing serves ${target.name}`;
+  if (kept && failure.stoppedServing) {
+    const restart = await restartServer(kept, target.healthTimeoutSeconds);
+    if ('pid' in restart) {
+      log.info(`${target.name}: restarted v${kept.version} (pid ${restart.pid})`);
+      kept = { ...kept, pid: restart.pid };
+    } else {
+      nothingServes = `v${kept.version} could not be restarted (${restart.problem}), so ${nothingServes}`;
+      log.error(`${target.name}: ${nothingServes}`);
+      kept = undefined;
+    }
+  }
+
+  if (previous) {
+    const event = deployEvent('rolled-back', model, clock(request)(), reason);
+    const record = kept ?? { ...previous, pid: failure.stoppedServing ? 0 : previous.pid };
+    await writeJsonAtomic(recordPath(stateDir, target.name), {
+      ...record,
+      history: [...record.history, event],
+    });
+  }
+  return {
+    url: kept?.url ?? '',
+    version: model.version,
+    status: 'rolled-back',
+    previousVersion: kept?.version,
+    reason: kept ? reason : `${reason}; ${nothingServes}`,
+  };
+}
+
+/**
+ * Starts a stopped server again from its record, only when the stored copy it reads still
+ * holds the recorded bytes; returns its pid, or why it does not serve.
+ */
+async function restartServer(
+  record: DeployRecord,
+  timeoutSeconds: number,
+): Promise<{ pid: number } | { problem: string }> {
+  const problem =
+    record.fileSha256 && record.command.includes(record.modelFile)
+      ? await storedCopyProblem(record.modelFile, record.fileSha256)
+      : 'its record names no stored model copy to start from';
+  if (problem) return { problem };
+  let server: ServerProcess | undefined;
   try {
-    const restarted = await startDetached(previous.command, previous.logFile);
-    await waitUntilReady(restarted, previous.url, timeoutSeconds);
-    log.info(`${previous.target}: restarted v${previous.version} (pid ${restarted.pid})`);
-    return { ...previous, pid: restarted.pid };
+    server = await startDetached(record.command, record.logFile);
+    await waitUntilReady(server, record.url, timeoutSeconds);
+    return { pid: server.pid };
   } catch (error) {
-    log.error(
-      `${previous.target}: could not restart v${previous.version}: ${describeError(error)}`,
-    );
-    return { ...previous, pid: 0 };
+    if (server) await stopProcess(server.pid);
+    return { problem: describeError(error) };
   }
 }
 
@@ -274,6 +364,10 @@ async function withTargetLock<T>(stateDir: string, target: string, work: () => P
   } finally {
     await release();
   }
+}
+
+function clock(request: DeployRequest): () => Date {
+  return request.now ?? (() => new Date());
 }
 
 function urlPort(url: string): number {

@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { rolldown } from 'rolldown';
@@ -11,7 +12,8 @@ import {
   stopLocalDeployment,
   type DeployRequest,
 } from '../src/index.js';
-import { SILERO_MODEL, sileroRequest } from './fixtures/silero.js';
+import { findFreePort } from '../src/process.js';
+import { SILERO_LEGACY_MODEL, SILERO_MODEL, sileroRequest } from './fixtures/silero.js';
 
 let scratch: string;
 let serverCommand: string[];
@@ -67,18 +69,19 @@ function version(number: number): ModelVersion {
 
 async function deploy(name: string, change: Partial<DeployRequest> & { model: ModelVersion }) {
   const log = new MemoryLog();
+  const stateDir = change.stateDir ?? join(scratch, 'state');
   const outcome = await deployLocal(
     {
       target: target(name),
       modelFile: SILERO_MODEL,
-      stateDir: join(scratch, 'state'),
+      stateDir,
       serverCommand,
       smokeRequest: sileroRequest(),
       ...change,
     },
     { log },
   );
-  const record = await readDeployRecord(join(scratch, 'state'), name);
+  const record = await readDeployRecord(stateDir, name);
   if (record?.pid) started.add(record.pid);
   return { outcome, record, log };
 }
@@ -86,6 +89,17 @@ async function deploy(name: string, change: Partial<DeployRequest> & { model: Mo
 async function servedVersions(url: string): Promise<string[]> {
   const response = await fetch(`${url}/v2/models/silero-vad`);
   return ((await response.json()) as { versions: string[] }).versions;
+}
+
+async function inputNames(url: string): Promise<string[]> {
+  const response = await fetch(`${url}/v2/models/silero-vad`);
+  return ((await response.json()) as { inputs: Array<{ name: string }> }).inputs.map((i) => i.name);
+}
+
+async function sha256Of(path: string): Promise<string> {
+  return `sha256:${createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex')}`;
 }
 
 function alive(pid: number): boolean {
@@ -156,7 +170,6 @@ describe('deployLocal', () => {
   });
 
   it('restarts the old server on a fixed port when the new one fails', async () => {
-    const { findFreePort } = await import('../src/process.js');
     const port = await findFreePort('127.0.0.1');
     const first = await deploy('fixed', { model: version(1), target: target('fixed', port) });
     expect(first.outcome.url).toBe(`http://127.0.0.1:${port}`);
@@ -178,5 +191,133 @@ describe('deployLocal', () => {
 
   it('refuses a target name that is not a plain file name', async () => {
     await expect(deploy('../escape', { model: version(1) })).rejects.toThrow(/deploy target name/);
+  });
+
+  it('restarts the old server on its stored copy, not on the overwritten working tree file', async () => {
+    const stateDir = join(scratch, 'pinned');
+    const workFile = join(scratch, 'tree', 'vad.onnx');
+    await mkdir(join(scratch, 'tree'), { recursive: true });
+    await copyFile(SILERO_MODEL, workFile);
+    const fixed = target('pinned', await findFreePort('127.0.0.1'));
+    const first = await deploy('pinned', {
+      model: version(1),
+      target: fixed,
+      stateDir,
+      modelFile: workFile,
+    });
+    const hex = version(1).digest.slice('sha256:'.length);
+    expect(first.record).toMatchObject({
+      modelFile: join(stateDir, 'models', hex, 'vad.onnx'),
+      fileSha256: await sha256Of(SILERO_MODEL),
+    });
+    expect(first.record?.command).toContain(first.record?.modelFile);
+
+    await copyFile(SILERO_LEGACY_MODEL, workFile);
+    const failed = await deploy('pinned', {
+      model: version(2),
+      target: fixed,
+      stateDir,
+      modelFile: workFile,
+    });
+    expect(failed.outcome).toMatchObject({
+      status: 'rolled-back',
+      version: 2,
+      previousVersion: 1,
+      url: first.outcome.url,
+    });
+    expect(failed.outcome.reason).toMatch(/unknown input \\?"state/);
+    expect(await inputNames(first.outcome.url)).toEqual(['input', 'state', 'sr']);
+    const infer = await fetch(`${first.outcome.url}/v2/models/silero-vad/infer`, {
+      method: 'POST',
+      body: JSON.stringify(sileroRequest()),
+    });
+    expect(infer.status).toBe(200);
+  });
+
+  it.each([
+    ['is gone', (path: string) => rm(path)],
+    [
+      'was changed',
+      async (path: string) => {
+        await chmod(path, 0o644);
+        await copyFile(SILERO_LEGACY_MODEL, path);
+      },
+    ],
+  ])('does not restart the old server when its stored copy %s', async (_, spoil) => {
+    const stateDir = await mkdtemp(join(scratch, 'spoiled-'));
+    const fixed = target('spoiled', await findFreePort('127.0.0.1'));
+    const first = await deploy('spoiled', { model: version(1), target: fixed, stateDir });
+    await spoil(first.record!.modelFile);
+
+    const failed = await deploy('spoiled', {
+      model: version(2),
+      target: fixed,
+      stateDir,
+      smokeRequest: { inputs: [] },
+    });
+    expect(failed.outcome).toMatchObject({ status: 'rolled-back', version: 2, url: '' });
+    expect(failed.outcome.previousVersion).toBeUndefined();
+    expect(failed.outcome.reason).toMatch(
+      /v1 could not be restarted \(its model copy .*vad_v5\.onnx (is gone|holds sha256:\w+, not the recorded sha256:\w+)\), so nothing serves spoiled/,
+    );
+    expect(failed.log.lines.some((line) => /^error: spoiled: v1 could not be/.test(line))).toBe(
+      true,
+    );
+    expect(failed.record).toMatchObject({ version: 1, pid: 0 });
+    expect(failed.record?.history.at(-1)).toMatchObject({ event: 'rolled-back', version: 2 });
+    await expect(fetch(first.outcome.url)).rejects.toThrow();
+  });
+
+  it('reports that nothing serves when a first deploy, or one after a stop, fails', async () => {
+    const stateDir = join(scratch, 'idle');
+    const broken = { model: version(2), stateDir, smokeRequest: { inputs: [] } };
+    const firstFailed = await deploy('idle', broken);
+    expect(firstFailed.outcome).toMatchObject({ status: 'rolled-back', version: 2, url: '' });
+    expect(firstFailed.outcome.previousVersion).toBeUndefined();
+    expect(firstFailed.outcome.reason).toMatch(/nothing serves idle$/);
+    expect(firstFailed.record).toBeUndefined();
+
+    await deploy('idle', { model: version(1), stateDir });
+    await stopLocalDeployment(stateDir, 'idle');
+    const afterStop = await deploy('idle', broken);
+    expect(afterStop.outcome).toMatchObject({ status: 'rolled-back', version: 2, url: '' });
+    expect(afterStop.outcome.previousVersion).toBeUndefined();
+    expect(afterStop.outcome.reason).toMatch(/nothing serves idle$/);
+    expect(afterStop.record).toMatchObject({ version: 1, pid: 0 });
+  });
+
+  it('deploys the same version again when the target moves to another port or host', async () => {
+    const stateDir = join(scratch, 'moving');
+    const first = await deploy('moving', { model: version(1), stateDir });
+    const port = await findFreePort('127.0.0.1');
+
+    const moved = await deploy('moving', {
+      model: version(1),
+      stateDir,
+      target: target('moving', port),
+    });
+    expect(moved.outcome).toMatchObject({
+      status: 'deployed',
+      version: 1,
+      previousVersion: 1,
+      url: `http://127.0.0.1:${port}`,
+    });
+    expect(await servedVersions(moved.outcome.url)).toEqual(['1']);
+    expect(alive(first.record!.pid)).toBe(false);
+
+    const again = await deploy('moving', {
+      model: version(1),
+      stateDir,
+      target: target('moving', port),
+    });
+    expect(again.outcome).toMatchObject({ status: 'unchanged', url: moved.outcome.url });
+    expect(again.record?.pid).toBe(moved.record?.pid);
+
+    const rehosted = { ...target('moving', port), host: 'localhost' };
+    const third = await deploy('moving', { model: version(1), stateDir, target: rehosted });
+    expect(third.outcome).toMatchObject({ status: 'deployed', url: `http://localhost:${port}` });
+    expect(third.record).toMatchObject({ host: 'localhost', version: 1 });
+    expect(await servedVersions(third.outcome.url)).toEqual(['1']);
+    expect(alive(moved.record!.pid)).toBe(false);
   });
 });
