@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as prettier from 'prettier';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 
 const TABLES = ['inputs', 'outputs'];
 
@@ -111,7 +111,7 @@ async function processAction(folder, root, check) {
   if (!existsSync(readmePath)) return [`${readmeName}: missing (the README of ${actionName})`];
   let action;
   try {
-    action = parse(readFileSync(join(folder, 'action.yml'), 'utf8'));
+    action = load(readFileSync(join(folder, 'action.yml'), 'utf8'));
   } catch (error) {
     return [`${actionName}: not valid YAML: ${error.message}`];
   }

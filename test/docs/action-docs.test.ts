@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import { COMMANDS } from '../../packages/cli/src/commands.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,7 +38,7 @@ function read(...path: string[]): string {
 }
 
 function actionYaml(name: string): ActionYaml {
-  return parse(read('actions', name, 'action.yml')) as ActionYaml;
+  return load(read('actions', name, 'action.yml')) as ActionYaml;
 }
 
 function runScript(...args: string[]) {

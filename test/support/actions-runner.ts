@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -84,7 +84,7 @@ export async function runBundledAction(
   options: RunOptions,
 ): Promise<ActionRun> {
   const dir = isAbsolute(actionDir) ? actionDir : resolve(REPO_ROOT, actionDir);
-  const metadata = parse(await readFile(join(dir, 'action.yml'), 'utf8')) as ActionMetadata;
+  const metadata = load(await readFile(join(dir, 'action.yml'), 'utf8')) as ActionMetadata;
   if (!/^node\d+$/.test(metadata.runs.using)) {
     throw new Error(`${actionDir}: runs.using ${metadata.runs.using} is not a JavaScript action`);
   }

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import { runBundledAction, type ActionRun } from '../support/actions-runner.js';
 import { evaluateCondition, evaluateValue, type Contexts } from './expressions.js';
 import type { Job, Step } from './templates.js';
@@ -169,7 +169,7 @@ async function yq(tool: string, args: string[], environment: JobEnvironment) {
   ) {
     throw new Error(`yq emulation: unexpected call ${tool} ${args.join(' ')}`);
   }
-  const settings = parse(readFileSync(resolve(environment.workspace, file), 'utf8')) as {
+  const settings = load(readFileSync(resolve(environment.workspace, file), 'utf8')) as {
     hardware?: unknown[];
   };
   return { exitCode: 0, stdout: JSON.stringify(settings.hardware ?? []), stderr: '' };

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const TEMPLATES_DIR = join(ROOT, 'workflows-templates');
@@ -53,7 +53,7 @@ export interface WorkflowFile {
 
 function readWorkflow(path: string): WorkflowFile {
   const text = readFileSync(path, 'utf8');
-  return { path: relative(ROOT, path), text, workflow: parse(text) as Workflow };
+  return { path: relative(ROOT, path), text, workflow: load(text) as Workflow };
 }
 
 /** Every workflow file: the reusable templates, then the starters. */
