@@ -2,6 +2,7 @@ import {
   lastLines,
   ProcessToolRunner,
   ToolMissingError,
+  ToolTimeoutError,
   UserError,
   type Direction,
   type Log,
@@ -11,6 +12,10 @@ import {
 import type { EvaluationSettings } from '@envoy/config';
 
 const DIRECTIONS: readonly Direction[] = ['smaller-is-better', 'bigger-is-better'];
+
+/** How much of a failed evaluation's stderr is quoted: lines from the end, and characters. */
+const STDERR_QUOTE_LINES = 15;
+const STDERR_QUOTE_CHARS = 2000;
 
 /**
  * Runs the user's evaluation command (argv, no shell, `{model}` replaced by the model
@@ -27,64 +32,129 @@ export async function runEvaluation(
   const [tool, ...args] = evaluation.command.map((word) => word.replaceAll('{model}', modelFile));
   if (!tool) throw new UserError('evaluation.command is empty: give the argv of a command');
   const timeoutMs = evaluation.timeoutSeconds * 1000;
-  const startedAt = performance.now();
   log.info(`Evaluating with ${[tool, ...args].join(' ')}`);
   const output = await tools
     .run(tool, args, { cwd: root, timeoutMs, allowFailure: true })
     .catch((error: unknown) => {
-      if (!(error instanceof ToolMissingError)) throw error;
-      throw new UserError(`evaluation.command: "${tool}" is not installed or not on PATH`);
+      if (error instanceof ToolMissingError) {
+        throw new UserError(`evaluation.command: "${tool}" is not installed or not on PATH`);
+      }
+      if (!(error instanceof ToolTimeoutError)) throw error;
+      const how = `timed out after ${evaluation.timeoutSeconds} s`;
+      throw new UserError(`evaluation.command "${tool}" ${how}${quoteStderr(error.output.stderr)}`);
     });
   if (output.exitCode !== 0) {
-    const timedOut = performance.now() - startedAt >= timeoutMs;
-    const how = timedOut
-      ? `timed out after ${evaluation.timeoutSeconds} s`
-      : `exited with ${output.exitCode}`;
-    throw new UserError(`evaluation.command "${tool}" ${how}: ${lastLines(output.stderr)}`);
+    const how = `exited with ${output.exitCode}`;
+    throw new UserError(`evaluation.command "${tool}" ${how}${quoteStderr(output.stderr)}`);
   }
-  return parseEvaluationOutput(output.stdout);
+  return parseEvaluationOutput(output.stdout, { command: tool, log });
 }
 
-/** Metrics from the last stdout line that parses as a JSON object. */
-export function parseEvaluationOutput(stdout: string): Record<string, Metric> {
-  const report = lastJsonObject(stdout);
-  if (!report) {
+/**
+ * The useful end of a failed command's stderr, after a colon: from the first line naming an
+ * error (a Node "Error: Cannot find module", a Python "Traceback") or the last 15 lines,
+ * whichever starts earlier, cut in the middle to about 2000 characters.
+ */
+function quoteStderr(stderr: string): string {
+  const lines = stderr.trimEnd().split('\n');
+  const lastFew = Math.max(0, lines.length - STDERR_QUOTE_LINES);
+  const firstError = lines.findIndex((line) => /Error|Exception|Traceback/.test(line));
+  const text = lines.slice(firstError >= 0 ? Math.min(firstError, lastFew) : lastFew).join('\n');
+  if (!text) return ' and printed nothing on standard error';
+  if (text.length <= STDERR_QUOTE_CHARS) return `: ${text}`;
+  const half = STDERR_QUOTE_CHARS / 2;
+  const leftOut = text.length - 2 * half;
+  return `: ${text.slice(0, half)}\n[${leftOut} characters left out]\n${text.slice(-half)}`;
+}
+
+/** Where evaluation output came from, for messages; and where to warn about it. */
+export interface EvaluationSource {
+  /** The evaluation command's program, named in errors. */
+  command?: string;
+  log?: Log;
+}
+
+/**
+ * Metrics from the last stdout line that parses as a JSON object. A metric printed as `null`
+ * (or `{"value": null}`) is left out, with a warning: a gate rule on it then fails as missing.
+ * NaN, Infinity and numbers too large for a double are refused.
+ */
+export function parseEvaluationOutput(
+  stdout: string,
+  source: EvaluationSource = {},
+): Record<string, Metric> {
+  const who = source.command ? `evaluation.command "${source.command}"` : 'evaluation.command';
+  const report = lastJsonObject(stdout, who);
+  const metrics: Record<string, Metric> = {};
+  for (const [name, value] of Object.entries(report)) {
+    const metric = evaluationMetric(name, value, who);
+    if (metric) metrics[name] = metric;
+    else {
+      source.log?.warning(
+        `evaluation metric "${name}" is null: left out of the results, so a gate rule on it ` +
+          'fails as missing',
+      );
+    }
+  }
+  return metrics;
+}
+
+/** JavaScript's words for numbers JSON has no way to write. */
+const NOT_JSON_NUMBER = /(?<![\w"])(-?Infinity|NaN)(?![\w"])/;
+
+function lastJsonObject(text: string, who: string): Record<string, unknown> {
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  for (const line of [...lines].reverse()) {
+    if (!line.startsWith('{')) continue;
+    const value = parseJson(line);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+    const word = NOT_JSON_NUMBER.exec(line)?.[1];
+    if (value === undefined && word) {
+      throw new UserError(
+        `${who} printed ${JSON.stringify(line)}: ${word} is not JSON: print null or leave ` +
+          'the metric out',
+      );
+    }
+  }
+  const last = lines.at(-1) ?? '';
+  if (last.startsWith('{')) {
     throw new UserError(
-      'evaluation.command printed no JSON object on standard output (one line such as ' +
-        `{"f1": 0.91}); its last lines were: ${JSON.stringify(lastLines(stdout))}`,
+      `${who}: the last line of its standard output is not valid JSON: ${JSON.stringify(last)}`,
     );
   }
-  return Object.fromEntries(
-    Object.entries(report).map(([name, value]) => [name, evaluationMetric(name, value)]),
+  throw new UserError(
+    `${who} printed no JSON object on standard output (one line such as ` +
+      `{"f1": 0.91}); its last lines were: ${JSON.stringify(lastLines(text))}`,
   );
 }
 
-function lastJsonObject(text: string): Record<string, unknown> | undefined {
-  const lines = text.split('\n').reverse();
-  for (const line of lines) {
-    const trimmed = line.trim();
-    if (!trimmed.startsWith('{')) continue;
-    try {
-      const value: unknown = JSON.parse(trimmed);
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        return value as Record<string, unknown>;
-      }
-    } catch {
-      continue;
-    }
+/** The parsed value, or undefined when the text is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
-/** A number, or `{ "value": n, "unit": "...", "direction": "smaller-is-better" }`. */
-function evaluationMetric(name: string, reported: unknown): Metric {
-  if (typeof reported === 'number') {
-    return { value: reported, unit: '', direction: 'bigger-is-better', source: 'evaluation' };
-  }
-  const fields = (reported ?? {}) as Record<string, unknown>;
+/**
+ * A number, or `{ "value": n, "unit": "...", "direction": "smaller-is-better" }`; undefined
+ * for a metric printed without a value (null).
+ */
+function evaluationMetric(name: string, reported: unknown, who: string): Metric | undefined {
+  if (reported === null) return undefined;
+  const wrapped = typeof reported === 'number' ? { value: reported } : reported;
+  const fields = (wrapped ?? {}) as Record<string, unknown>;
   const { value, unit = '', direction = 'bigger-is-better' } = fields;
+  const shaped = typeof reported === 'number' || typeof reported === 'object';
+  if (shaped && value === null) return undefined;
   const valid =
-    typeof reported === 'object' &&
+    shaped &&
     typeof value === 'number' &&
     typeof unit === 'string' &&
     DIRECTIONS.includes(direction as Direction);
@@ -92,6 +162,13 @@ function evaluationMetric(name: string, reported: unknown): Metric {
     throw new UserError(
       `evaluation metric "${name}" is ${JSON.stringify(reported)}: expected a number or ` +
         `{"value": <number>, "unit": "<text>", "direction": "${DIRECTIONS.join('" | "')}"}`,
+    );
+  }
+  if (!Number.isFinite(value)) {
+    throw new UserError(
+      `evaluation metric "${name}" is ${value}, not a finite number (JSON numbers beyond ` +
+        `±1.8e308 read as infinite): ${who} must print a finite number, or null to leave ` +
+        'the metric out',
     );
   }
   return { value, unit, direction: direction as Direction, source: 'evaluation' };

@@ -8,8 +8,11 @@ import { FIXTURES, SILERO_FILE } from './helpers.js';
 const SCRIPT = join(FIXTURES, 'evaluate.mjs');
 
 function evaluate(mode: string, timeoutSeconds = 30) {
-  const evaluation = { command: ['node', SCRIPT, '{model}', mode], timeoutSeconds };
-  return runEvaluation(evaluation, SILERO_FILE, FIXTURES, new MemoryLog());
+  return evaluateWith(['node', SCRIPT, '{model}', mode], timeoutSeconds);
+}
+
+function evaluateWith(command: string[], timeoutSeconds = 30, log = new MemoryLog()) {
+  return runEvaluation({ command, timeoutSeconds }, SILERO_FILE, FIXTURES, log);
 }
 
 describe('runEvaluation', () => {
@@ -47,6 +50,62 @@ describe('runEvaluation', () => {
     await expect(evaluate('hang', 0.5)).rejects.toThrow(/timed out after 0.5 s/);
   });
 
+  it('stops at the timeout a command whose child keeps its output open', async () => {
+    const script = 'echo scoring >&2; sleep 1000; echo \'{"f1": 1}\'';
+    const run = evaluateWith(['sh', '-c', script], 0.5);
+
+    await expect(run).rejects.toThrow(UserError);
+    await expect(run).rejects.toThrow('evaluation.command "sh" timed out after 0.5 s: scoring');
+  }, 10_000);
+
+  it('quotes a failing command’s stderr from the line naming the error', async () => {
+    const run = evaluateWith(['node', 'no-such-evaluate.mjs']);
+
+    await expect(run).rejects.toThrow(
+      /exited with 1: [^]*Error: Cannot find module .*no-such-evaluate/,
+    );
+    await expect(run).rejects.toThrow(/code: 'MODULE_NOT_FOUND'[^]*Node\.js v\d+/);
+  });
+
+  it('cuts a long stderr in the middle, keeping its start and its last line', async () => {
+    const noise = 'console.error(("x".repeat(299) + "\\n").repeat(100) + "the last line")';
+    const run = evaluateWith(['node', '-e', `${noise}; process.exit(2)`]);
+
+    const message = await run.catch((error: Error) => error.message);
+    expect(message).toMatch(/^evaluation.command "node" exited with 2: x{299}\n/);
+    expect(message).toMatch(/\n\[\d+ characters left out\]\n/);
+    expect(message).toMatch(/the last line$/);
+    expect(message.length).toBeLessThan(2100);
+  });
+
+  it('says when a failing command printed nothing on stderr', async () => {
+    await expect(evaluateWith(['node', '-e', 'process.exit(2)'])).rejects.toThrow(
+      'evaluation.command "node" exited with 2 and printed nothing on standard error',
+    );
+  });
+
+  it('leaves out a metric printed as null, with a warning', async () => {
+    const log = new MemoryLog();
+    const print = 'console.log(JSON.stringify({ f1: null, roc_auc: 0.9 }))';
+
+    const metrics = await evaluateWith(['node', '-e', print], 30, log);
+
+    expect(Object.keys(metrics)).toEqual(['roc_auc']);
+    expect(log.lines).toContain(
+      'warning: evaluation metric "f1" is null: left out of the results, so a gate rule on it ' +
+        'fails as missing',
+    );
+  });
+
+  it('names the command that printed an infinite metric', async () => {
+    const run = evaluateWith(['node', '-e', 'console.log(\'{"f1": 1e999}\')']);
+    await expect(run).rejects.toThrow(UserError);
+    await expect(run).rejects.toThrow(
+      'evaluation metric "f1" is Infinity, not a finite number (JSON numbers beyond ±1.8e308 ' +
+        'read as infinite): evaluation.command "node" must print a finite number',
+    );
+  });
+
   it.each([
     ['silent', /printed no JSON object on standard output/],
     ['bad', /evaluation metric "f1" is "high": expected a number/],
@@ -71,7 +130,43 @@ describe('parseEvaluationOutput', () => {
   });
 
   it.each([
-    ['{"f1": null}', /"f1" is null/],
+    ['{"f1": null, "auc": 1}', ['auc']],
+    ['{"f1": {"value": null, "unit": ""}, "auc": 1}', ['auc']],
+    ['{"f1": null}', []],
+  ])('leaves out the null metrics of %s', (stdout, names) => {
+    expect(Object.keys(parseEvaluationOutput(stdout))).toEqual(names);
+  });
+
+  it.each([
+    ['{"f1": NaN}', 'NaN'],
+    ['{"f1": 0.1}\n{"f1": Infinity, "auc": 0.9}', 'Infinity'],
+    ['{"loss": -Infinity}\ndone', '-Infinity'],
+  ])('says JSON has no %j', (stdout, word) => {
+    const line = stdout.split('\n').find((text) => text.includes(word));
+    expect(() => parseEvaluationOutput(stdout)).toThrow(
+      `evaluation.command printed ${JSON.stringify(line)}: ${word} is not JSON: print null or ` +
+        'leave the metric out',
+    );
+  });
+
+  it('quotes a last line that is not valid JSON', () => {
+    expect(() => parseEvaluationOutput('{"f1": 0.9,}\n', { command: 'python' })).toThrow(
+      'evaluation.command "python": the last line of its standard output is not valid JSON: ' +
+        '"{\\"f1\\": 0.9,}"',
+    );
+  });
+
+  it.each([
+    ['{"f1": 1e999}', 'Infinity'],
+    ['{"f1": -1e999}', '-Infinity'],
+    ['{"f1": {"value": 1e400, "unit": ""}}', 'Infinity'],
+  ])('refuses the non-finite value of %s', (stdout, value) => {
+    expect(() => parseEvaluationOutput(stdout)).toThrow(
+      `evaluation metric "f1" is ${value}, not a finite number`,
+    );
+  });
+
+  it.each([
     ['{"f1": {"value": 1, "direction": "up"}}', /"f1" is \{"value":1,"direction":"up"\}/],
     ['{"f1": [1]}', /"f1" is \[1\]/],
   ])('refuses %s', (stdout, message) => {
