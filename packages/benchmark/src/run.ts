@@ -97,12 +97,15 @@ export async function runBenchmark(
   };
 }
 
-/** Coefficient of variation of each trial's median latency; needs two trials or more. */
+/**
+ * Coefficient of variation of each trial's median latency; needs two trials or more. A driver
+ * that ran a single trial gets a warning; one that runs no trials (command, http) does not.
+ */
 function stabilityOf(trials: Trial[], maxCv: number, log: Log): { stability?: Stability } {
-  if (trials.length < 2) {
-    log.debug(`stability: ${trials.length} trial(s), at least 2 are needed to judge it`);
-    return {};
+  if (trials.length === 1) {
+    log.warning('Stability cannot be assessed with one trial: set benchmark.trials to 2 or more');
   }
+  if (trials.length < 2) return {};
   const cv = coefficientOfVariation(trials.map((trial) => median(trial.latenciesMs)));
   if (cv > maxCv) {
     log.warning(

@@ -21,6 +21,8 @@ export function renderResultsSummary(results: BenchmarkResults): string {
       `Stability: coefficient of variation ${percent(coefficientOfVariation)} across trials ` +
         `(at most ${percent(maxCoefficientOfVariation)}): ${stable ? 'stable' : '**unstable**'}.`,
     );
+  } else if (results.trials.length === 1) {
+    lines.push('', 'Stability not assessed (1 trial): set `benchmark.trials` to 2 or more.');
   }
   const runtime = Object.entries(results.runtime);
   if (runtime.length > 0) {

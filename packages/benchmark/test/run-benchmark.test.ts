@@ -98,9 +98,14 @@ describe('runBenchmark', () => {
     expect(log.lines.some((line) => /^warning: Unstable measurement/.test(line))).toBe(true);
   });
 
-  it('leaves stability out with a single trial', async () => {
-    const done = await benchmark({ settings: sileroSettings({ trials: 1 }) }).results;
+  it('leaves stability out with a single trial, and warns that it was not assessed', async () => {
+    const { results, log } = benchmark({ settings: sileroSettings({ trials: 1 }) });
+    const done = await results;
+
     expect(done.stability).toBeUndefined();
+    expect(log.lines).toContain(
+      'warning: Stability cannot be assessed with one trial: set benchmark.trials to 2 or more',
+    );
   });
 
   it('adds the evaluation command’s metrics', async () => {
@@ -136,11 +141,13 @@ describe('runBenchmark', () => {
       driver: 'command',
       command: { run: ['node', join(FIXTURES, 'google-benchmark.mjs')], format: 'googlecpp' },
     });
-    const done = await benchmark({ settings }).results;
+    const { results, log } = benchmark({ settings });
+    const done = await results;
 
     expect(done.driver).toBe('command');
     expect(done.metrics.bm_infer_default_real_time_us?.value).toBe(250.5);
     expect(done.trials).toEqual([]);
     expect(done.stability).toBeUndefined();
+    expect(log.lines.filter((line) => /^warning: .*stability/i.test(line))).toEqual([]);
   });
 });

@@ -36,4 +36,18 @@ describe('renderResultsSummary', () => {
     expect(text).toContain('| a\\|b | 1235 | ms | lower | measured |');
     expect(text).toContain('(at most 10.0%): **unstable**.');
   });
+
+  it.each([
+    [1, 'Stability not assessed (1 trial): set `benchmark.trials` to 2 or more.'],
+    [0, undefined],
+  ])('with %i trial(s) and no stability, says so when it could have been judged', (count, line) => {
+    const trial = RESULTS.trials[0]!;
+    const text = renderResultsSummary({
+      ...RESULTS,
+      trials: Array.from({ length: count }, () => trial),
+      stability: undefined,
+    });
+
+    expect(text.split('\n').find((row) => row.startsWith('Stability'))).toBe(line);
+  });
 });
