@@ -53802,7 +53802,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9127);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5487);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), import.meta.url);
 
@@ -53811,7 +53811,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9127:
+/***/ 5487:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53891,7 +53891,25 @@ class ToolMissingError extends Error {
         this.tool = tool;
     }
 }
+/** The exit code given to a tool that a signal ended. */
+const SIGNALLED_EXIT_CODE = 128;
+/** Thrown when a tool runs past its `timeoutMs`; `output` is what it printed until then. */
+class ToolTimeoutError extends ToolError {
+    timeoutMs;
+    output;
+    name = 'ToolTimeoutError';
+    constructor(tool, args, timeoutMs, output) {
+        super(tool, args, output.exitCode, lastLines(output.stderr));
+        this.timeoutMs = timeoutMs;
+        this.output = output;
+        this.message =
+            `${tool} ${args.join(' ')} timed out after ${timeoutMs / 1000} s` +
+                (this.stderrTail ? `: ${this.stderrTail}` : '');
+    }
+}
 const STDERR_TAIL_LINES = 5;
+/** How long a timed-out tool's process group gets to exit on SIGTERM before SIGKILL. */
+const KILL_GRACE_MS = 2000;
 function lastLines(text, count = STDERR_TAIL_LINES) {
     return text.trimEnd().split('\n').slice(-count).join('\n');
 }
@@ -53904,40 +53922,131 @@ class ProcessToolRunner {
     run(tool, args, options = {}) {
         this.log?.debug(`ProcessToolRunner.run: ${[tool, ...args].map(quoteForLog).join(' ')}`);
         return new Promise((resolve, reject) => {
+            const { timeoutMs } = options;
+            // Windows has no process groups to signal: there only the tool itself is stopped.
+            const ownGroup = Boolean(timeoutMs) && process.platform !== 'win32';
             const child = (0,external_node_child_process_namespaceObject.spawn)(tool, args, {
                 cwd: options.cwd,
                 env: options.env ?? process.env,
                 stdio: ['pipe', 'pipe', 'pipe'],
+                detached: ownGroup,
             });
+            const group = ownGroup ? child.pid : undefined;
+            if (group !== undefined)
+                trackGroup(group);
+            const printed = collectOutput(child);
+            let settled = false;
+            let timedOut = false;
+            const release = () => {
+                if (group !== undefined && !timedOut)
+                    releaseGroup(group);
+            };
+            const settle = (finish) => {
+                if (settled)
+                    return;
+                settled = true;
+                clearTimeout(timer);
+                finish();
+            };
             // Not spawn's own `timeout`: its timer outlives a tool that never started (ENOENT).
-            const timer = options.timeoutMs
-                ? setTimeout(() => child.kill('SIGTERM'), options.timeoutMs)
+            const timer = timeoutMs
+                ? setTimeout(() => {
+                    timedOut = true;
+                    stopAtDeadline(child, group);
+                    const output = { exitCode: SIGNALLED_EXIT_CODE, ...printed() };
+                    settle(() => reject(new ToolTimeoutError(tool, args, timeoutMs, output)));
+                }, timeoutMs)
                 : undefined;
-            const stopTimer = () => clearTimeout(timer);
-            const stdout = [];
-            const stderr = [];
-            child.stdout.on('data', (chunk) => stdout.push(chunk));
-            child.stderr.on('data', (chunk) => stderr.push(chunk));
             child.on('error', (error) => {
-                stopTimer();
-                reject(error.code === 'ENOENT' ? new ToolMissingError(tool) : error);
+                release();
+                settle(() => reject(error.code === 'ENOENT' ? new ToolMissingError(tool) : error));
             });
             child.on('close', (code, signal) => {
-                stopTimer();
-                const output = {
-                    exitCode: code ?? (signal ? 128 : 1),
-                    stdout: Buffer.concat(stdout).toString('utf8'),
-                    stderr: Buffer.concat(stderr).toString('utf8'),
-                };
-                if (output.exitCode !== 0 && !options.allowFailure) {
-                    reject(new ToolError(tool, args, output.exitCode, lastLines(output.stderr)));
-                    return;
-                }
-                resolve(output);
+                release();
+                const output = { exitCode: code ?? (signal ? SIGNALLED_EXIT_CODE : 1), ...printed() };
+                const failed = output.exitCode !== 0 && !options.allowFailure;
+                settle(() => failed
+                    ? reject(new ToolError(tool, args, output.exitCode, lastLines(output.stderr)))
+                    : resolve(output));
             });
             child.stdin.on('error', () => undefined);
             child.stdin.end(options.input ?? '');
         });
+    }
+}
+/** Gathers what a tool prints; the returned function reads it so far. */
+function collectOutput(child) {
+    const stdout = [];
+    const stderr = [];
+    child.stdout.on('data', (chunk) => stdout.push(chunk));
+    child.stderr.on('data', (chunk) => stderr.push(chunk));
+    return () => ({
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+    });
+}
+/**
+ * Stops a tool at its deadline: SIGTERM to its group now, SIGKILL after the grace (Envoy need
+ * not stay up for that: see killLiveGroups). A process the tool started may hold the pipes
+ * open, so they are closed on this side rather than waited for.
+ */
+function stopAtDeadline(child, group) {
+    if (group === undefined) {
+        child.kill('SIGTERM');
+    }
+    else {
+        signalGroup(group, 'SIGTERM');
+        const kill = setTimeout(() => {
+            signalGroup(group, 'SIGKILL');
+            releaseGroup(group);
+        }, KILL_GRACE_MS);
+        kill.unref();
+    }
+    child.stdout.destroy();
+    child.stderr.destroy();
+}
+/**
+ * Process groups (named by their leader's pid) of tools running under a deadline. Started
+ * detached, they miss the terminal's Ctrl-C, so Envoy kills them if it exits or is stopped
+ * while they run.
+ */
+const liveGroups = new Set();
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'];
+function trackGroup(group) {
+    if (liveGroups.size === 0) {
+        process.on('exit', killLiveGroups);
+        for (const signal of STOP_SIGNALS)
+            process.on(signal, killLiveGroups);
+    }
+    liveGroups.add(group);
+}
+function releaseGroup(group) {
+    if (!liveGroups.delete(group) || liveGroups.size > 0)
+        return;
+    process.off('exit', killLiveGroups);
+    for (const signal of STOP_SIGNALS)
+        process.off(signal, killLiveGroups);
+}
+/**
+ * The one process-level handler, on exit, SIGINT and SIGTERM: kills every live group. Listening
+ * to a signal replaces Node's default of ending the process, so when no other listener is left
+ * the signal is raised again to end Envoy as it would have ended.
+ */
+function killLiveGroups(event) {
+    for (const group of [...liveGroups]) {
+        signalGroup(group, 'SIGKILL');
+        releaseGroup(group);
+    }
+    if (typeof event === 'string' && process.listenerCount(event) === 0) {
+        process.kill(process.pid, event);
+    }
+}
+function signalGroup(group, signal) {
+    try {
+        process.kill(-group, signal);
+    }
+    catch {
+        // Already gone (ESRCH), or holding only processes not ours to signal (EPERM).
     }
 }
 function quoteForLog(word) {
@@ -53971,7 +54080,7 @@ async function writeFileAtomic(path, content) {
     }
 }
 /** Writes JSON with two-space indentation and a final newline, atomically. */
-async function files_writeJsonAtomic(path, value) {
+async function writeJsonAtomic(path, value) {
     await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 }
 async function readJson(path) {
@@ -54186,7 +54295,7 @@ function trimEnds(name) {
     return name.replace(/^[.-]+/, '').replace(/[.-]+$/, '');
 }
 function shortHash(text) {
-    return createHash('sha256').update(text).digest('hex').slice(0, HASH_LENGTH);
+    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex').slice(0, HASH_LENGTH);
 }
 /**
  * The version a tag ref names: `refs/tags/v1.2.3` → `1.2.3`, `refs/tags/1.2.3` → `1.2.3`.
@@ -59296,6 +59405,7 @@ function maskCredential(token, log) {
 
 
 
+
 ;// CONCATENATED MODULE: ./packages/config/src/defaults.ts
 const DEFAULT_OUTPUT_DIR = '.envoy';
 const DEFAULT_REGISTRY = {
@@ -59349,7 +59459,7 @@ const DEFAULT_HTTP = {
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
 ;// CONCATENATED MODULE: ./packages/config/schema/envoy.schema.json
-const envoy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://envoy.dev/schema/envoy.schema.json","title":"envoy.yaml","description":"Settings for Envoy: which models to promote, on which hardware, by which gates.","type":"object","additionalProperties":false,"required":["models"],"properties":{"version":{"description":"Settings format version. Only \\"1\\" exists.","type":"string","enum":["1"]},"output-dir":{"description":"Where images, results, reports and deployments are written (e.g. .envoy).","type":"string","minLength":1},"registry":{"$ref":"#/definitions/registry"},"models":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/model"}},"hardware":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/hardware"}},"benchmark":{"$ref":"#/definitions/benchmark"},"evaluation":{"$ref":"#/definitions/evaluation"},"gate":{"$ref":"#/definitions/gate"},"deploy":{"type":"array","items":{"$ref":"#/definitions/deployTarget"}}},"definitions":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]*$","maxLength":100},"registry":{"type":"object","additionalProperties":false,"properties":{"backend":{"description":"local (files under path) or git (a branch of this repository). Default: git inside GitHub Actions, local elsewhere.","enum":["local","git"]},"path":{"type":"string","minLength":1},"branch":{"type":"string","minLength":1},"remote":{"type":"string","minLength":1}}},"model":{"type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"#/definitions/name"},"path":{"description":"The model file, or a folder of files, relative to envoy.yaml.","type":"string","minLength":1},"format":{"enum":["onnx","other"]},"benchmark":{"$ref":"#/definitions/benchmark"},"evaluation":{"$ref":"#/definitions/evaluation"},"gate":{"$ref":"#/definitions/gate"}}},"hardware":{"type":"object","additionalProperties":false,"required":["name","kind"],"properties":{"name":{"$ref":"#/definitions/name"},"kind":{"enum":["cpu","nvidia-gpu","amd-gpu","fpga"]},"runs-on":{"description":"Runner labels for this target, e.g. [self-hosted, gpu, h100].","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"require-accelerator":{"type":"boolean"},"benchmark":{"$ref":"#/definitions/benchmark"}}},"positiveInteger":{"type":"integer","minimum":1},"inputOverride":{"type":"object","additionalProperties":false,"properties":{"shape":{"type":"array","items":{"oneOf":[{"type":"integer","minimum":0},{"type":"string"}]}},"type":{"enum":["float32","float64","int8","uint8","int16","uint16","int32","uint32","int64","uint64","bool"]},"fill":{"enum":["zeros","ones","random","constant"]},"value":{"type":"number"}}},"benchmark":{"type":"object","additionalProperties":false,"properties":{"driver":{"enum":["onnxruntime","command","http"]},"warmup":{"type":"integer","minimum":0},"iterations":{"$ref":"#/definitions/positiveInteger"},"trials":{"$ref":"#/definitions/positiveInteger"},"max-cv":{"description":"Above this coefficient of variation across trials the result is unstable.","type":"number","exclusiveMinimum":0},"progress-seconds":{"type":"number","exclusiveMinimum":0},"dimensions":{"description":"Sizes for the model\'s named symbolic dimensions, e.g. {batch: 1}.","type":"object","additionalProperties":{"$ref":"#/definitions/positiveInteger"}},"inputs":{"type":"object","additionalProperties":{"$ref":"#/definitions/inputOverride"}},"execution-providers":{"type":"array","minItems":1,"items":{"enum":["cpu","cuda","tensorrt"]}},"batch-sizes":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/positiveInteger"}},"command":{"type":"object","additionalProperties":false,"required":["run","format"],"properties":{"run":{"$ref":"#/definitions/argv"},"format":{"enum":["envoy","github-action-benchmark","custom-smaller-is-better","custom-bigger-is-better","pytest-benchmark","google-benchmark","perf-analyzer","mlperf-loadgen"]},"output":{"type":"string","minLength":1}}},"http":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://"},"protocol":{"enum":["open-inference","openai"]},"scenario":{"enum":["single-stream","server","offline"]},"concurrency":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/positiveInteger"}},"rate":{"type":"number","exclusiveMinimum":0},"duration-seconds":{"type":"number","exclusiveMinimum":0},"warmup-seconds":{"type":"number","minimum":0},"timeout-ms":{"type":"number","exclusiveMinimum":0},"latency-bound-ms":{"type":"number","exclusiveMinimum":0},"body":{}}}}},"argv":{"description":"A command as a list of words, run without a shell. {model} is replaced by the model file.","type":"array","minItems":1,"items":{"type":"string"}},"evaluation":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"$ref":"#/definitions/argv"},"timeout-seconds":{"type":"number","exclusiveMinimum":0}}},"gate":{"type":"object","additionalProperties":false,"properties":{"rules":{"description":"Each rule: <metric> <op> <number | baseline [*|+|- number]>, e.g. latency_p99_ms <= 5.","type":"array","items":{"type":"string","minLength":1}},"promote-to":{"$ref":"#/definitions/name"},"baseline-alias":{"$ref":"#/definitions/name"}}},"deployTarget":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/name"},"kind":{"enum":["local"]},"alias":{"$ref":"#/definitions/name"},"host":{"type":"string","minLength":1},"port":{"type":"integer","minimum":0,"maximum":65535},"environment":{"type":"string","minLength":1},"health-timeout-seconds":{"type":"number","exclusiveMinimum":0}}}}}');
+const envoy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://envoy.dev/schema/envoy.schema.json","title":"envoy.yaml","description":"Settings for Envoy: which models to promote, on which hardware, by which gates.","type":"object","additionalProperties":false,"required":["models"],"properties":{"version":{"description":"Settings format version. Only \\"1\\" exists.","type":"string","enum":["1"]},"output-dir":{"description":"Where images, results, reports and deployments are written (e.g. .envoy).","type":"string","minLength":1},"registry":{"$ref":"#/definitions/registry"},"models":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/model"}},"hardware":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/hardware"}},"benchmark":{"$ref":"#/definitions/benchmark"},"evaluation":{"$ref":"#/definitions/evaluation"},"gate":{"$ref":"#/definitions/gate"},"deploy":{"type":"array","items":{"$ref":"#/definitions/deployTarget"}}},"definitions":{"name":{"description":"Lowercase letters, digits, \'.\', \'_\' and \'-\', starting with a letter or digit, never \'..\' (the registry\'s rule for model and alias names).","type":"string","pattern":"^[a-z0-9][a-z0-9_-]*(\\\\.[a-z0-9_-]+)*\\\\.?$","maxLength":100},"registry":{"type":"object","additionalProperties":false,"properties":{"backend":{"description":"local (files under path) or git (a branch of this repository). Default: git inside GitHub Actions, local elsewhere.","enum":["local","git"]},"path":{"type":"string","minLength":1},"branch":{"type":"string","minLength":1},"remote":{"type":"string","minLength":1}}},"model":{"type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"#/definitions/name"},"path":{"description":"The model file, or a folder of files, relative to envoy.yaml.","type":"string","minLength":1},"format":{"enum":["onnx","other"]},"benchmark":{"$ref":"#/definitions/benchmark"},"evaluation":{"$ref":"#/definitions/evaluation"},"gate":{"$ref":"#/definitions/gate"}}},"hardware":{"type":"object","additionalProperties":false,"required":["name","kind"],"properties":{"name":{"$ref":"#/definitions/name"},"kind":{"enum":["cpu","nvidia-gpu","amd-gpu","fpga"]},"runs-on":{"description":"Runner labels for this target, e.g. [self-hosted, gpu, h100].","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"require-accelerator":{"type":"boolean"},"benchmark":{"$ref":"#/definitions/benchmark"}}},"positiveInteger":{"type":"integer","minimum":1,"maximum":9007199254740991},"inputOverride":{"type":"object","additionalProperties":false,"properties":{"shape":{"type":"array","items":{"oneOf":[{"type":"integer","minimum":0,"maximum":9007199254740991},{"type":"string"}]}},"type":{"enum":["float32","float64","int8","uint8","int16","uint16","int32","uint32","int64","uint64","bool"]},"fill":{"enum":["zeros","ones","random","constant"]},"value":{"type":"number"}}},"benchmark":{"type":"object","additionalProperties":false,"properties":{"driver":{"enum":["onnxruntime","command","http"]},"warmup":{"type":"integer","minimum":0,"maximum":10000000},"iterations":{"type":"integer","minimum":1,"maximum":10000000},"trials":{"type":"integer","minimum":1,"maximum":1000},"max-cv":{"description":"Above this coefficient of variation across trials the result is unstable.","type":"number","exclusiveMinimum":0},"progress-seconds":{"type":"number","exclusiveMinimum":0},"dimensions":{"description":"Sizes for the model\'s named symbolic dimensions, e.g. {batch: 1}.","type":"object","additionalProperties":{"$ref":"#/definitions/positiveInteger"}},"inputs":{"type":"object","additionalProperties":{"$ref":"#/definitions/inputOverride"}},"execution-providers":{"type":"array","minItems":1,"items":{"enum":["cpu","cuda","tensorrt"]}},"batch-sizes":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/positiveInteger"}},"command":{"type":"object","additionalProperties":false,"required":["run","format"],"properties":{"run":{"$ref":"#/definitions/argv"},"format":{"enum":["envoy","github-action-benchmark","custom-smaller-is-better","custom-bigger-is-better","pytest-benchmark","google-benchmark","perf-analyzer","mlperf-loadgen"]},"output":{"type":"string","minLength":1}}},"http":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://"},"protocol":{"enum":["open-inference","openai"]},"scenario":{"enum":["single-stream","server","offline"]},"concurrency":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/positiveInteger"}},"rate":{"type":"number","exclusiveMinimum":0},"duration-seconds":{"type":"number","exclusiveMinimum":0},"warmup-seconds":{"type":"number","minimum":0},"timeout-ms":{"type":"number","exclusiveMinimum":0},"latency-bound-ms":{"type":"number","exclusiveMinimum":0},"body":{}}}}},"argv":{"description":"A command as a list of words, run without a shell. {model} is replaced by the model file.","type":"array","minItems":1,"items":{"type":"string"}},"evaluation":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"$ref":"#/definitions/argv"},"timeout-seconds":{"type":"number","exclusiveMinimum":0}}},"gate":{"type":"object","additionalProperties":false,"properties":{"rules":{"description":"Each rule: <metric> <op> <number | baseline [*|+|- number]>, e.g. latency_p99_ms <= 5.","type":"array","items":{"type":"string","minLength":1}},"promote-to":{"$ref":"#/definitions/name"},"baseline-alias":{"$ref":"#/definitions/name"}}},"deployTarget":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/name"},"kind":{"enum":["local"]},"alias":{"$ref":"#/definitions/name"},"host":{"type":"string","minLength":1},"port":{"type":"integer","minimum":0,"maximum":65535},"environment":{"type":"string","minLength":1},"health-timeout-seconds":{"type":"number","exclusiveMinimum":0}}}}}');
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./packages/config/src/yaml-source.ts
@@ -59357,26 +59467,62 @@ var dist = __nccwpck_require__(8815);
 
 /** Keys whose values are versions: kept exactly as written, so `1.10` never becomes 1.1. */
 const VERSION_KEY = /(^|-)version$/;
+/** Our words for the YAML problems whose library wording names library calls or internals. */
+const YAML_PROBLEMS = {
+    MULTIPLE_DOCS: 'a settings file holds one YAML document; found a second one here',
+    DUPLICATE_KEY: 'this key is set twice in the same mapping',
+    TAB_AS_INDENT: 'indent with spaces; YAML does not allow tabs as indentation',
+    RESOURCE_EXHAUSTION: 'too many aliases: expand the repeated values instead',
+};
 function parseYamlSource(file, text) {
     const lines = new dist/* LineCounter */.HN();
-    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false });
+    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, merge: true });
     if (document.errors.length > 0) {
         throw new UserErrors(document.errors.map((error) => {
             const [line, column] = positionFromOffset(lines, error.pos[0]);
-            return new errors_UserError(`${file}:${line}:${column}: ${firstLine(error.message)}`, {
-                file,
-                line,
-                column,
-            });
+            const problem = YAML_PROBLEMS[error.code] ?? `not valid YAML: ${firstLine(error.message)}`;
+            return new errors_UserError(`${file}:${line}:${column}: ${problem}`, { file, line, column });
         }));
     }
     keepVersionsAsWritten(document);
     return {
         file,
-        value: document.toJS(),
+        value: toPlainValue(file, document, lines),
         positionOf: (path) => locate(document, lines, path),
         positionOfKey: (path) => locateKey(document, lines, path) ?? locate(document, lines, path),
+        textOf: (path) => {
+            const node = document.getIn(path, true);
+            return (0,dist/* isScalar */.jn)(node) ? node.source : undefined;
+        },
     };
+}
+/** The document as plain values; an alias to no anchor, or too many aliases, is a UserError. */
+function toPlainValue(file, document, lines) {
+    try {
+        return document.toJS({ maxAliasCount: 1000 });
+    }
+    catch (error) {
+        if (!(error instanceof ReferenceError))
+            throw error;
+        const alias = unresolvedAlias(document);
+        const [line, column] = alias?.range ? positionFromOffset(lines, alias.range[0]) : [1, 1];
+        const problem = alias
+            ? `*${alias.source} refers to no anchor: mark a value above it with &${alias.source}`
+            : YAML_PROBLEMS.RESOURCE_EXHAUSTION;
+        throw new errors_UserError(`${file}:${line}:${column}: ${problem}`, { file, line, column });
+    }
+}
+function unresolvedAlias(document) {
+    let found;
+    (0,dist/* visit */.YR)(document, {
+        Alias(_, alias) {
+            if (alias.resolve(document) !== undefined)
+                return undefined;
+            found = alias;
+            return dist/* visit */.YR.BREAK;
+        },
+    });
+    return found;
 }
 function keepVersionsAsWritten(document) {
     (0,dist/* visit */.YR)(document, {
@@ -59434,6 +59580,9 @@ function parseGateRule(text, position) {
     const [, metric = '', operator = '', right = ''] = match;
     if (!METRIC.test(metric))
         return { error: `"${metric}" is not a metric name` };
+    if (metric === 'baseline') {
+        return { error: 'baseline is not a metric name: it goes on the right, e.g. "f1 >= baseline"' };
+    }
     const threshold = parseThreshold(right);
     if ('error' in threshold)
         return threshold;
@@ -59456,12 +59605,17 @@ function parseThreshold(text) {
         const operand = parseNumber(operandText ?? '');
         if (operand === undefined)
             return { error: `"${operandText}" after "baseline ${operator}" is not a number` };
+        if (!Number.isFinite(operand)) {
+            return { error: `"${operandText}" after "baseline ${operator}" is too large a number` };
+        }
         return { kind: 'baseline', operator: operator, operand };
     }
     const value = parseNumber(text);
     if (value === undefined) {
         return { error: `threshold "${text}" is neither a number nor "baseline [*|+|- number]"` };
     }
+    if (!Number.isFinite(value))
+        return { error: `threshold "${text}" is too large a number` };
     return { kind: 'absolute', value };
 }
 function parseNumber(text) {
@@ -59470,7 +59624,30 @@ function parseNumber(text) {
     return Number(text);
 }
 
+;// CONCATENATED MODULE: ./packages/config/src/problems.ts
+
+/** A problem with the value at `path`, located at `position` or else where the value is written. */
+function problemAt(source, path, message, position = source.positionOf(path)) {
+    const field = pathName(path);
+    const where = position ? `${source.file}:${position.line}:${position.column}` : source.file;
+    return new errors_UserError(`${where}: ${field || '(top level)'}: ${message}`, {
+        file: source.file,
+        ...position,
+        field,
+    });
+}
+/** `['models', 0, 'gate']` → `models[0].gate`. */
+function pathName(path) {
+    return path.reduce((name, part) => typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${part}` : part, '');
+}
+/** Problems in file order, so a long list reads top to bottom. */
+function inFileOrder(problems) {
+    const key = (problem) => (problem.location?.line ?? 0) * 1e6 + (problem.location?.column ?? 0);
+    return [...problems].sort((a, b) => key(a) - key(b));
+}
+
 ;// CONCATENATED MODULE: ./packages/config/src/build.ts
+
 
 
 
@@ -59582,12 +59759,7 @@ function gateRule(source, text, path, problems) {
     const parsed = parseGateRule(text, position);
     if ('rule' in parsed)
         return parsed.rule;
-    const where = position ? `${source.file}:${position.line}:${position.column}` : source.file;
-    problems.push(new errors_UserError(`${where}: ${pathName(path)}: ${parsed.error}, got ${JSON.stringify(text)}`, {
-        file: source.file,
-        ...position,
-        field: pathName(path),
-    }));
+    problems.push(problemAt(source, path, `${parsed.error}, got ${JSON.stringify(text)}`, position));
     return undefined;
 }
 function hardwareTarget(raw) {
@@ -59626,20 +59798,69 @@ function checkUnique(source, items, section, problems) {
             seen.add(item.name);
             return;
         }
-        const position = source.positionOf([section, index, 'name']);
-        const where = position ? `${source.file}:${position.line}:${position.column}` : source.file;
-        problems.push(new errors_UserError(`${where}: ${section}[${index}].name: "${item.name}" is used twice`, {
-            file: source.file,
-            ...position,
-            field: `${section}[${index}].name`,
-        }));
+        problems.push(problemAt(source, [section, index, 'name'], `"${item.name}" is used twice`));
     });
-}
-function pathName(path) {
-    return path.reduce((name, part) => typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${part}` : part, '');
 }
 function definedOnly(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./packages/config/src/checks.ts
+
+
+const INTEGER_LITERAL = /^[-+]?(\d+|0x[\da-f]+|0o[0-7]+)$/i;
+/** Every value under `value`, with its path; an alias loop is walked once. */
+function* walk(value, path = [], ancestors = new Set()) {
+    yield [path, value];
+    if (!value || typeof value !== 'object' || ancestors.has(value))
+        return;
+    ancestors.add(value);
+    const entries = Array.isArray(value) ? value.entries() : Object.entries(value);
+    for (const [key, child] of entries)
+        yield* walk(child, [...path, key], ancestors);
+    ancestors.delete(value);
+}
+/** Finds `.nan`, `.inf`, `1e400` and integers too large to hold exactly, quoted as written. */
+function numberProblems(source) {
+    const found = [];
+    for (const [path, value] of walk(source.value)) {
+        if (typeof value !== 'number')
+            continue;
+        const written = source.textOf(path) ?? String(value);
+        if (!Number.isFinite(value)) {
+            found.push({
+                kind: 'non-finite',
+                path,
+                problem: problemAt(source, path, `must be a finite number, got ${written}`),
+            });
+        }
+        else if (!Number.isSafeInteger(value) && INTEGER_LITERAL.test(written)) {
+            const message = `must be at most ${Number.MAX_SAFE_INTEGER} to be held exactly, got ${written}`;
+            found.push({ kind: 'inexact', path, problem: problemAt(source, path, message) });
+        }
+    }
+    return found;
+}
+/**
+ * Parses every gate rule written as a string, wherever it is, so rule mistakes are reported
+ * alongside schema mistakes. An HTTP request `body` is the user's own data and is left alone.
+ */
+function ruleProblems(source) {
+    const problems = [];
+    for (const [path, value] of walk(source.value)) {
+        if (path.at(-1) !== 'rules' || path.includes('body') || !Array.isArray(value))
+            continue;
+        value.forEach((text, index) => {
+            if (typeof text !== 'string')
+                return;
+            const parsed = parseGateRule(text);
+            if ('error' in parsed) {
+                const message = `${parsed.error}, got ${JSON.stringify(text)}`;
+                problems.push(problemAt(source, [...path, index], message));
+            }
+        });
+    }
+    return problems;
 }
 
 ;// CONCATENATED MODULE: ./packages/config/src/load.ts
@@ -59651,8 +59872,17 @@ function definedOnly(value) {
 
 
 
+
+
 const load_ajv = new ajv.Ajv({ allErrors: true, strict: false });
 const validate = load_ajv.compile(envoy_schema_namespaceObject);
+const NAME_RULE = 'must be lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, ' +
+    'never two dots in a row';
+/** The schema's patterns in words: a user should never have to read a regular expression. */
+const PATTERN_WORDS = {
+    [envoy_schema_namespaceObject.definitions.name.pattern]: NAME_RULE,
+    [envoy_schema_namespaceObject.definitions.benchmark.properties.http.properties.url.pattern]: 'must start with http:// or https://',
+};
 /** Reads, validates and completes an envoy.yaml. Every problem is reported at once. */
 async function loadConfig(file) {
     let text;
@@ -59660,19 +59890,71 @@ async function loadConfig(file) {
         text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
     }
     catch (error) {
-        const reason = error.code === 'ENOENT' ? 'no such file' : String(error);
-        throw new errors_UserError(`${file}: cannot read settings: ${reason}`, { file });
+        throw unreadable(file, error);
     }
     return parseConfig(file, text, (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(file)));
+}
+function unreadable(file, error) {
+    if (error.code === 'EISDIR') {
+        return new errors_UserError(`${file}: is a directory, not a settings file`, { file });
+    }
+    const reasons = {
+        ENOENT: 'no such file',
+        EACCES: 'permission denied',
+        EPERM: 'permission denied',
+    };
+    const reason = reasons[error.code ?? ''] ?? error.code ?? 'unknown error';
+    return new errors_UserError(`${file}: cannot read settings: ${reason}`, { file });
 }
 /** Validates envoy.yaml text; `root` is the folder paths in it are relative to. */
 function parseConfig(file, text, root) {
     const source = parseYamlSource(file, text);
-    const value = source.value ?? {};
-    if (!validate(value)) {
-        throw new UserErrors(uniqueErrors(validate.errors ?? []).map((e) => schemaProblem(source, e)));
+    if (source.value === null || source.value === undefined) {
+        const location = { file, line: 1, column: 1 };
+        throw new errors_UserError(`${file}:1:1: the file is empty: it needs at least \`models:\``, location);
     }
-    return buildConfig(source, value, root);
+    const problems = [...valueProblems(source), ...ruleProblems(source)];
+    if (problems.length > 0)
+        throw new UserErrors(inFileOrder(problems));
+    return buildConfig(source, source.value, root);
+}
+/** Schema problems and unusable numbers together, one report per value. */
+function valueProblems(source) {
+    const errors = validate(source.value) ? [] : uniqueErrors(validate.errors ?? []);
+    const reported = new Set();
+    const numbers = numberProblems(source).filter((number) => {
+        const pointer = toPointer(number.path);
+        const here = errors.filter((error) => error.instancePath === pointer);
+        if (schemaSaysBetter(number, here))
+            return false;
+        reported.add(pointer);
+        return true;
+    });
+    return [
+        ...errors
+            .filter((error) => !reported.has(error.instancePath))
+            .map((error) => schemaProblem(source, error)),
+        ...numbers.map(({ problem }) => problem),
+    ];
+}
+/**
+ * "must be a finite number, got .nan" says more than "must be > 0", unless no number belongs
+ * there at all; "must be <= 10000000" says more than "too large to hold exactly".
+ */
+function schemaSaysBetter(number, errors) {
+    if (errors.length === 0)
+        return false;
+    return number.kind === 'inexact' || errors.every((error) => !wantsNumber(error));
+}
+/** False only for a type error that asks for something other than a number. */
+function wantsNumber(error) {
+    if (error.keyword !== 'type')
+        return true;
+    const wanted = [].concat(error.params.type);
+    return wanted.includes('number') || wanted.includes('integer');
+}
+function toPointer(path) {
+    return path.map((part) => `/${String(part).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 /** Keeps the most specific error per location: `oneOf` reports its branches too. */
 function uniqueErrors(errors) {
@@ -59688,19 +59970,11 @@ function uniqueErrors(errors) {
 }
 function schemaProblem(source, error) {
     const path = pointerToPath(error.instancePath);
-    const field = fieldName(path, error);
-    const position = error.keyword === 'additionalProperties'
-        ? source.positionOfKey(fieldPath(path, error))
-        : source.positionOf(fieldPath(path, error));
-    const where = position ? `${source.file}:${position.line}:${position.column}` : source.file;
-    const bad = error.keyword === 'required'
-        ? ''
-        : `, got ${describeValue(valueAt(source.value, fieldPath(path, error)))}`;
-    return new errors_UserError(`${where}: ${field || '(top level)'}: ${explain(error)}${bad}`, {
-        file: source.file,
-        ...position,
-        field,
-    });
+    const at = fieldPath(path, error);
+    const position = error.keyword === 'additionalProperties' ? source.positionOfKey(at) : source.positionOf(at);
+    const field = error.keyword === 'required' ? [...at, String(error.params.missingProperty)] : at;
+    const bad = error.keyword === 'required' ? '' : `, got ${describeValue(source, at)}`;
+    return problemAt(source, field, `${explain(error)}${bad}`, position);
 }
 function explain(error) {
     const params = error.params;
@@ -59712,7 +59986,7 @@ function explain(error) {
         case 'enum':
             return `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
         case 'pattern':
-            return `must match ${String(params.pattern)} (lowercase letters, digits, ".", "_", "-")`;
+            return PATTERN_WORDS[String(params.pattern)] ?? `must match ${String(params.pattern)}`;
         default:
             return error.message ?? 'is invalid';
     }
@@ -59733,19 +60007,23 @@ function fieldPath(path, error) {
         return [...path, String(params.additionalProperty)];
     return path;
 }
-function fieldName(path, error) {
-    const full = fieldPath(path, error);
-    const params = error.params;
-    const parts = error.keyword === 'required' ? [...full, String(params.missingProperty)] : full;
-    return parts.reduce((name, part) => typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${part}` : part, '');
-}
 function valueAt(root, path) {
     return path.reduce((value, key) => value && typeof value === 'object' ? value[key] : undefined, root);
 }
-function describeValue(value) {
+/** The bad value as the user wrote it: numbers verbatim (`.nan`, `1e400`), the rest as JSON. */
+function describeValue(source, path) {
+    const value = valueAt(source.value, path);
     if (value === undefined)
         return 'nothing';
-    const text = JSON.stringify(value);
+    if (typeof value === 'number')
+        return source.textOf(path) ?? String(value);
+    let text;
+    try {
+        text = JSON.stringify(value);
+    }
+    catch {
+        text = Array.isArray(value) ? '[...]' : '{...}';
+    }
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -59765,7 +60043,7 @@ function selectHardware(config, name) {
         return config.hardware[0];
     return findNamed(config.hardware, name, 'hardware target', config.file);
 }
-function selectDeployTarget(config, name) {
+function select_selectDeployTarget(config, name) {
     if (!name) {
         const first = config.deploy[0];
         if (!first)
@@ -59968,7 +60246,7 @@ class RegistryTree {
     }
     writeVersion(version) {
         const file = (0,external_node_path_namespaceObject.join)(this.versionsFolder(version.model), `${version.version}.json`);
-        return files_writeJsonAtomic(file, version);
+        return writeJsonAtomic(file, version);
     }
     async readAudit(model) {
         const file = this.auditFile(model);
@@ -59988,7 +60266,7 @@ class RegistryTree {
         await writeFileAtomic(this.auditFile(model), `${before}${separator}${JSON.stringify(move)}\n`);
     }
     writeAliases(model, aliases) {
-        return files_writeJsonAtomic((0,external_node_path_namespaceObject.join)(this.modelFolder(model), 'aliases.json'), aliases);
+        return writeJsonAtomic((0,external_node_path_namespaceObject.join)(this.modelFolder(model), 'aliases.json'), aliases);
     }
     /** Runs of one version, oldest first; all hardware classes when none is named. */
     async readResults(model, version, hardwareClass) {
@@ -60003,7 +60281,7 @@ class RegistryTree {
     }
     writeResults(model, version, hardwareClass, runs) {
         const file = (0,external_node_path_namespaceObject.join)(this.resultsFolder(model, version), `${hardwareClass}.json`);
-        return files_writeJsonAtomic(file, runs);
+        return writeJsonAtomic(file, runs);
     }
     modelFolder(model) {
         return (0,external_node_path_namespaceObject.join)(this.folder, 'models', model);
@@ -60110,7 +60388,8 @@ class TreeRegistry {
     }
     async resolve(model, versionOrAlias) {
         checkModelName(model);
-        const number = model_parseVersionNumber(versionOrAlias);
+        // "v3" is how versions are printed everywhere, so it names version 3 too.
+        const number = model_parseVersionNumber(String(versionOrAlias).replace(/^v(?=[1-9])/, ''));
         if (number !== undefined)
             return this.getVersion(model, number);
         const alias = checkAliasName(String(versionOrAlias));
@@ -60155,7 +60434,7 @@ class TreeRegistry {
             const message = `alias ${alias} ${model} ${from ?? 'none'} -> ${to}: ${oneLine(reason)}`;
             return { result: move, message, actor };
         });
-        this.log.info(`Moved ${model} alias '${alias}' from ${move.from ?? 'nothing'} to v${to}`);
+        this.log.info(`Moved ${model} alias '${alias}' from ${move.from === undefined ? 'nothing' : `v${move.from}`} to v${to}`);
         return move;
     }
     async aliasHistory(model, alias) {
@@ -60629,21 +60908,13 @@ const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 /** The onnxruntime-node release Envoy installs when the runner has none. */
 const ONNXRUNTIME_VERSION = '1.30.0';
 const MODULE_NAME = 'onnxruntime-node';
-let loaded;
 /**
  * Loads ONNX Runtime. Its native binaries are large and platform-specific, so the action
  * bundles never carry them: an installed copy is used when one can be resolved (a
  * repository's node_modules, a tool cache), otherwise the pinned release is installed
  * with npm into `installDirectory`, where a GPU runner's npm also fetches the CUDA build.
  */
-function loadOnnxRuntime(location, tools, log) {
-    loaded ??= resolveOrInstall(location, tools, log).catch((error) => {
-        loaded = undefined;
-        throw error;
-    });
-    return loaded;
-}
-async function resolveOrInstall(location, tools, log) {
+async function loadOnnxRuntime(location, tools, log) {
     const candidates = [...location.searchFrom];
     if (location.installDirectory)
         candidates.push(location.installDirectory);
@@ -60747,19 +61018,6 @@ function resolveDimension(inputName, dimension, dimensions) {
         : `set benchmark.dimensions.${dimension} or benchmark.inputs.${inputName}.shape`;
     throw new errors_UserError(`input "${inputName}" has ${what} with no size: ${hint}`);
 }
-const ARRAY_TYPES = {
-    float32: Float32Array,
-    float64: Float64Array,
-    int8: Int8Array,
-    uint8: Uint8Array,
-    int16: Int16Array,
-    uint16: Uint16Array,
-    int32: Int32Array,
-    uint32: Uint32Array,
-    int64: BigInt64Array,
-    uint64: BigUint64Array,
-    bool: Uint8Array,
-};
 /** Element values for a feed, as plain numbers (JSON-friendly, e.g. for an inference request). */
 function feedValues(spec, random = Math.random) {
     const count = spec.shape.reduce((product, size) => product * size, 1);
@@ -60775,18 +61033,37 @@ function feedValues(spec, random = Math.random) {
     };
     return Array.from({ length: count }, valueAt);
 }
+/** How to pack plain numbers into the typed array ONNX Runtime wants, per element type. */
+const PACKERS = {
+    float32: (values) => Float32Array.from(values),
+    float64: (values) => Float64Array.from(values),
+    int8: (values) => Int8Array.from(values),
+    uint8: (values) => Uint8Array.from(values),
+    int16: (values) => Int16Array.from(values),
+    uint16: (values) => Uint16Array.from(values),
+    int32: (values) => Int32Array.from(values),
+    uint32: (values) => Uint32Array.from(values),
+    int64: (values) => BigInt64Array.from(values, (value) => BigInt(value)),
+    uint64: (values) => BigUint64Array.from(values, (value) => BigInt(value)),
+    bool: (values) => Uint8Array.from(values, (value) => (value ? 1 : 0)),
+};
+/** Whether `tensorFromValues` can build a tensor of this element type. */
+function feeds_isSupportedTensorType(type) {
+    return type in PACKERS;
+}
+/** A tensor of element `type` and `shape` holding `values` (integers for int64 types). */
+function feeds_tensorFromValues(runtime, type, values, shape) {
+    const pack = PACKERS[type];
+    if (!pack)
+        throw new errors_UserError(`tensor type "${type}" is not supported`);
+    return new runtime.Tensor(type, pack(values), shape);
+}
 /** Builds an ONNX Runtime tensor for a feed. */
 function createTensor(runtime, spec, random) {
-    const ArrayType = ARRAY_TYPES[spec.type];
-    if (!ArrayType)
+    if (!feeds_isSupportedTensorType(spec.type)) {
         throw new errors_UserError(`input "${spec.name}" has unsupported type "${spec.type}"`);
-    const values = feedValues(spec, random);
-    const data = new ArrayType(values.length);
-    values.forEach((value, index) => {
-        data[index] = (data instanceof BigInt64Array || data instanceof BigUint64Array ? BigInt(value) : value);
-    });
-    const tensorType = spec.type === 'bool' ? 'bool' : spec.type;
-    return new runtime.Tensor(tensorType, data, spec.shape);
+    }
+    return feeds_tensorFromValues(runtime, spec.type, feedValues(spec, random), spec.shape);
 }
 
 ;// CONCATENATED MODULE: ./packages/onnx/src/index.ts
@@ -60795,6 +61072,7 @@ function createTensor(runtime, spec, random) {
 
 
 ;// CONCATENATED MODULE: ./packages/pipeline/src/context.ts
+
 
 
 
@@ -60823,11 +61101,15 @@ async function createStepContext(options) {
 }
 async function loadOrDefaultConfig(options) {
     const file = (0,external_node_path_namespaceObject.resolve)(options.root, options.configFile);
-    if ((0,external_node_fs_namespaceObject.existsSync)(file) || !options.defaultModel)
+    if ((0,external_node_fs_namespaceObject.existsSync)(file))
         return loadConfig(file);
+    if (!options.defaultModel) {
+        throw new errors_UserError(`${options.configFile}: no such file: write one (see docs/setup.md), ` +
+            `or name the model and its files (--model NAME --path FILE) to use embedded defaults`, { file: options.configFile });
+    }
     options.log.info(`${options.configFile} not found: using embedded defaults`);
     const { name, path } = options.defaultModel;
-    const text = `models:\n  - name: ${JSON.stringify(name)}\n    path: ${JSON.stringify(path)}\n`;
+    const text = `models:\n  - name: ${JSON.stringify(name)}\n    path: ${JSON.stringify(path ?? '(none)')}\n`;
     return { ...parseConfig('(embedded defaults)', text, options.root), file: '' };
 }
 /** Where a step writes what the next step reads, under the settings' output folder. */
@@ -60837,6 +61119,7 @@ const outputPaths = {
     report: (context, model, version, target) => (0,external_node_path_namespaceObject.join)(outputRoot(context), 'reports', model, `v${version}`, `${target}.md`),
     decision: (context, model, version, target) => (0,external_node_path_namespaceObject.join)(outputRoot(context), 'reports', model, `v${version}`, `${target}.json`),
     deployments: (context) => (0,external_node_path_namespaceObject.join)(outputRoot(context), 'deployments'),
+    modelStore: (context, digest) => (0,external_node_path_namespaceObject.join)(outputRoot(context), 'models', digest.replace(/^sha256:/, '')),
 };
 function outputRoot(context) {
     return (0,external_node_path_namespaceObject.resolve)(context.root, context.config.outputDir);
@@ -60847,27 +61130,65 @@ function outputRoot(context) {
 
 
 
-/** The path a version's files are read from: its registered source, under the workspace. */
+
+
+
+/** The path a version was registered from, under the workspace. */
 function sourcePath(root, version) {
     return (0,external_node_path_namespaceObject.isAbsolute)(version.source) ? version.source : (0,external_node_path_namespaceObject.resolve)(root, version.source);
 }
 /**
- * Checks that the files at a version's source still hold what was registered, so that what
- * is built, benchmarked and deployed is exactly what was registered.
+ * Keeps a copy of a version's files in the workspace's model store, named by digest, so that
+ * the version can be built, benchmarked and deployed after its source path has moved on.
  */
-async function verifyModelFiles(root, version) {
-    const path = sourcePath(root, version);
-    const found = await computeModelDigest(path).catch((error) => {
-        if (error.code === 'ENOENT') {
-            throw new errors_UserError(`${version.model} v${version.version}: its files are gone from ${path}`);
-        }
-        throw error;
+async function storeModelFiles(context, version, path) {
+    const store = outputPaths.modelStore(context, version.digest);
+    if (await model_files_exists(store))
+        return;
+    const temporary = `${store}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
+    const info = await (0,promises_namespaceObject.stat)(path);
+    const target = info.isFile() ? (0,external_node_path_namespaceObject.join)(temporary, (0,external_node_path_namespaceObject.basename)(path)) : temporary;
+    await (0,promises_namespaceObject.cp)(path, target, { recursive: true, mode: external_node_fs_namespaceObject.constants.COPYFILE_FICLONE });
+    await (0,promises_namespaceObject.rename)(temporary, store).catch(async (error) => {
+        await (0,promises_namespaceObject.rm)(temporary, { recursive: true, force: true });
+        if (!(await model_files_exists(store)))
+            throw error;
     });
-    if (found.digest !== version.digest) {
-        throw new errors_UserError(`${version.model} v${version.version}: ${path} now holds ${found.digest}, ` +
-            `not the registered ${version.digest}; register it as a new version`);
+    context.log.debug(`storeModelFiles: ${version.model} v${version.version} kept in ${store}`);
+}
+/**
+ * The path of a version's files, checked to hold exactly what was registered: the model store's
+ * copy when this workspace has one, else the registered source. What is built, benchmarked and
+ * deployed is therefore always the registered bytes.
+ */
+async function verifyModelFiles(context, version) {
+    const store = outputPaths.modelStore(context, version.digest);
+    if ((await model_files_exists(store)) && (await digestOf(store)) === version.digest)
+        return store;
+    const path = sourcePath(context.root, version);
+    const found = await digestOf(path);
+    if (found === undefined) {
+        throw new errors_UserError(`${version.model} v${version.version}: its files are gone from ${path}`);
+    }
+    if (found !== version.digest) {
+        throw new errors_UserError(`${version.model} v${version.version}: ${path} now holds ${found}, not the registered ` +
+            `${version.digest}, and this workspace keeps no copy of v${version.version}: ` +
+            `restore the files, or register the new ones as a new version`);
     }
     return path;
+}
+async function digestOf(path) {
+    try {
+        return (await computeModelDigest(path)).digest;
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+}
+async function model_files_exists(path) {
+    return (0,promises_namespaceObject.stat)(path).then(() => true, () => false);
 }
 /** The ONNX file a model path names: the file itself, or the only .onnx file in a folder. */
 async function onnxFileIn(path) {
@@ -60893,10 +61214,17 @@ async function onnxFileIn(path) {
 
 
 
+
+
 async function registerStep(context, input) {
     const model = selectModel(context.config, input.model);
+    if (input.alias)
+        checkManualAlias(model, input.alias);
+    if (!context.config.file && !input.path) {
+        throw new errors_UserError('without envoy.yaml, say which files to register (--path FILE)');
+    }
     const path = (0,external_node_path_namespaceObject.resolve)(input.path ? process.cwd() : context.root, input.path ?? model.path);
-    const signature = model.format === 'onnx' ? await signatureOf(context, path) : undefined;
+    const signature = model.format === 'onnx' ? await signatureOf(context, model, path) : undefined;
     const { version, created } = await context.registry.register({
         model: model.name,
         path,
@@ -60906,16 +61234,42 @@ async function registerStep(context, input) {
         lineage: lineageFromContext(context.github),
         now: context.now(),
     });
-    if (!created)
-        context.log.info(`${version.digest} is already registered: nothing new`);
+    await storeModelFiles(context, version, path);
     const signatureChanged = created && (await signatureDiffers(context, version));
     if (input.alias)
         await moveAliasManually(context, version, input.alias);
     return { version, created, signatureChanged };
 }
-async function signatureOf(context, path) {
+/** Aliases that only a passing gate may move are refused here, before anything is written. */
+function checkManualAlias(model, alias) {
+    checkAliasName(alias);
+    const gated = [model.gate.promoteTo, model.gate.baselineAlias].filter(Boolean);
+    if (gated.includes(alias)) {
+        throw new errors_UserError(`"${alias}" moves only when a version passes its gates: ` +
+            `register without it, then gate with promote-to ${alias}`);
+    }
+}
+async function signatureOf(context, model, path) {
+    const file = await onnxFileIn(path);
     const runtime = await context.loadRuntime();
-    return readModelSignature(runtime, await onnxFileIn(path));
+    try {
+        return await readModelSignature(runtime, file);
+    }
+    catch (error) {
+        const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+        const where = modelLocation(context, model);
+        throw new errors_UserError(`${where}${file} is not a valid ONNX model: ${reason}`, {
+            file: context.config.file || file,
+            line: model.position?.line,
+            column: model.position?.column,
+            field: 'path',
+        });
+    }
+}
+function modelLocation(context, model) {
+    if (!context.config.file || !model.position)
+        return '';
+    return `${context.config.file}:${model.position.line}:${model.position.column}: `;
 }
 async function signatureDiffers(context, version) {
     if (version.version === 1)
@@ -60924,14 +61278,15 @@ async function signatureDiffers(context, version) {
     if (JSON.stringify(previous.signature) === JSON.stringify(version.signature))
         return false;
     context.log.warning(`${version.model} v${version.version} changes the model signature from v${previous.version}: ` +
-        `${describeSignature(previous.signature)} -> ${describeSignature(version.signature)}`);
+        `was ${describeSignature(previous.signature)}; now ${describeSignature(version.signature)}`);
     return true;
 }
 function describeSignature(signature) {
     if (!signature)
         return 'unknown';
-    const inputs = signature.inputs.map((input) => `${input.name}:${input.type}[${input.shape}]`);
-    return `(${inputs.join(', ')})`;
+    const shape = (dimensions) => dimensions.map((dimension) => (dimension === '' ? '?' : dimension)).join(',');
+    const inputs = signature.inputs.map((input) => `${input.name} ${input.type}[${shape(input.shape)}]`);
+    return `inputs ${inputs.join(', ')}`;
 }
 async function moveAliasManually(context, version, alias) {
     await context.registry.moveAlias(version.model, alias, version.version, {
@@ -60972,10 +61327,10 @@ async function listLayerEntries(modelPath) {
     if (!root.isDirectory()) {
         throw new errors_UserError(`model path ${modelPath} is neither a file nor a folder`);
     }
-    const entries = [rootEntry, ...(await walk(modelPath, `${MODEL_ROOT}/`))];
+    const entries = [rootEntry, ...(await layer_walk(modelPath, `${MODEL_ROOT}/`))];
     return entries.sort((left, right) => compareBytes(left.archivePath, right.archivePath));
 }
-async function walk(folder, prefix) {
+async function layer_walk(folder, prefix) {
     const entries = [];
     for (const name of await (0,promises_namespaceObject.readdir)(folder)) {
         const sourcePath = (0,external_node_path_namespaceObject.join)(folder, name);
@@ -60983,7 +61338,7 @@ async function walk(folder, prefix) {
         if (info.isDirectory()) {
             const archivePath = `${prefix}${name}/`;
             entries.push({ archivePath, type: 'directory', bytes: 0 });
-            entries.push(...(await walk(sourcePath, archivePath)));
+            entries.push(...(await layer_walk(sourcePath, archivePath)));
         }
         else if (info.isFile()) {
             entries.push({ archivePath: `${prefix}${name}`, type: 'file', sourcePath, bytes: info.size });
@@ -61140,7 +61495,7 @@ const LAYOUT_FOLDER = 'oci';
  */
 async function buildImageLayout(request, log) {
     const { model } = request;
-    const tag = imageTag(model.model, model.version);
+    const tags = [imageTag(model.model, model.version), ...checkTags(request.extraTags ?? [])];
     const created = creationTime(request);
     const layoutPath = (0,external_node_path_namespaceObject.join)(request.outputDir, LAYOUT_FOLDER);
     await (0,promises_namespaceObject.rm)(layoutPath, { recursive: true, force: true });
@@ -61158,21 +61513,21 @@ async function buildImageLayout(request, log) {
         layers: [{ mediaType: MEDIA_TYPES.layer, ...layer }],
         annotations,
     });
-    await writeLayoutIndex(layoutPath, manifest, tag);
+    await writeLayoutIndex(layoutPath, manifest, tags);
     const containerfilePath = await writeContainerfile(request.outputDir, {
         model: model.model,
         version: model.version,
         modelFile: servedFile(entries),
         layerBlob: `${LAYOUT_FOLDER}/blobs/sha256/${hexOf(layer.digest)}`,
     });
-    log.info(`Built image ${model.model}:${tag} ${manifest.digest} in ${layoutPath}`);
+    log.info(`Built image ${model.model}:${tags.join(',')} ${manifest.digest} in ${layoutPath}`);
     return {
         layoutPath,
         manifestDigest: manifest.digest,
         configDigest: config.digest,
         layerDigest: layer.digest,
         containerfilePath,
-        tags: [tag],
+        tags,
     };
 }
 function creationTime(request) {
@@ -61245,21 +61600,27 @@ async function writeJsonBlob(layoutPath, value) {
     await (0,promises_namespaceObject.writeFile)(blobPath(layoutPath, digest), bytes);
     return { digest, size: bytes.length };
 }
-async function writeLayoutIndex(layoutPath, manifest, tag) {
+async function writeLayoutIndex(layoutPath, manifest, tags) {
     const index = {
         schemaVersion: 2,
         mediaType: MEDIA_TYPES.index,
-        manifests: [
-            {
-                mediaType: MEDIA_TYPES.manifest,
-                ...manifest,
-                platform: { architecture: 'amd64', os: 'linux' },
-                annotations: { 'org.opencontainers.image.ref.name': tag },
-            },
-        ],
+        manifests: [...new Set(tags)].map((tag) => ({
+            mediaType: MEDIA_TYPES.manifest,
+            ...manifest,
+            platform: { architecture: 'amd64', os: 'linux' },
+            annotations: { 'org.opencontainers.image.ref.name': tag },
+        })),
     };
     await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(layoutPath, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
     await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(layoutPath, 'index.json'), JSON.stringify(index));
+}
+const OCI_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+function checkTags(tags) {
+    for (const tag of tags) {
+        if (!OCI_TAG.test(tag))
+            throw new errors_UserError(`"${tag}" is not a valid OCI tag`);
+    }
+    return tags;
 }
 function blobPath(layoutPath, digest) {
     return (0,external_node_path_namespaceObject.join)(layoutPath, 'blobs', 'sha256', hexOf(digest));
@@ -61280,15 +61641,17 @@ function hexOf(digest) {
 
 
 
+
 async function buildStep(context, input) {
     const version = await resolveVersion(context, input.model, input.version);
-    const modelPath = await verifyModelFiles(context.root, version);
+    const modelPath = await verifyModelFiles(context, version);
     return buildImageLayout({
         model: version,
         modelPath,
         outputDir: outputPaths.image(context, version.model, version.version),
         source: repositoryUrl(context),
         revision: version.lineage.commit,
+        extraTags: refTags(version),
     }, context.log);
 }
 /** A version by number or alias, or the newest version of the model. */
@@ -61302,6 +61665,15 @@ async function resolveVersion(context, modelName, version) {
         throw new errors_UserError(`${model.name} has no registered versions yet: register one first`);
     }
     return newest;
+}
+/** Tags naming where the version came from: its pull request, release tag or branch. */
+function refTags(version) {
+    const { pullRequest, tag, ref } = version.lineage;
+    if (pullRequest !== undefined)
+        return [`pr-${pullRequest}`];
+    if (tag)
+        return [sanitizeTag(tag)];
+    return ref ? [sanitizeTag(ref)] : [];
 }
 function repositoryUrl(context) {
     const repository = context.github.repository;
@@ -75538,6 +75910,9 @@ async function readOutputFile(path) {
 ;// CONCATENATED MODULE: ./packages/benchmark/src/evaluation.ts
 
 const evaluation_DIRECTIONS = ['smaller-is-better', 'bigger-is-better'];
+/** How much of a failed evaluation's stderr is quoted: lines from the end, and characters. */
+const STDERR_QUOTE_LINES = 15;
+const STDERR_QUOTE_CHARS = 2000;
 /**
  * Runs the user's evaluation command (argv, no shell, `{model}` replaced by the model
  * file's path) in `root`, and reads the metrics from the last line of its standard output
@@ -75548,65 +75923,123 @@ async function runEvaluation(evaluation, modelFile, root, log, tools = new Proce
     if (!tool)
         throw new errors_UserError('evaluation.command is empty: give the argv of a command');
     const timeoutMs = evaluation.timeoutSeconds * 1000;
-    const startedAt = performance.now();
     log.info(`Evaluating with ${[tool, ...args].join(' ')}`);
     const output = await tools
         .run(tool, args, { cwd: root, timeoutMs, allowFailure: true })
         .catch((error) => {
-        if (!(error instanceof ToolMissingError))
+        if (error instanceof ToolMissingError) {
+            throw new errors_UserError(`evaluation.command: "${tool}" is not installed or not on PATH`);
+        }
+        if (!(error instanceof ToolTimeoutError))
             throw error;
-        throw new errors_UserError(`evaluation.command: "${tool}" is not installed or not on PATH`);
+        const how = `timed out after ${evaluation.timeoutSeconds} s`;
+        throw new errors_UserError(`evaluation.command "${tool}" ${how}${quoteStderr(error.output.stderr)}`);
     });
     if (output.exitCode !== 0) {
-        const timedOut = performance.now() - startedAt >= timeoutMs;
-        const how = timedOut
-            ? `timed out after ${evaluation.timeoutSeconds} s`
-            : `exited with ${output.exitCode}`;
-        throw new errors_UserError(`evaluation.command "${tool}" ${how}: ${lastLines(output.stderr)}`);
+        const how = `exited with ${output.exitCode}`;
+        throw new errors_UserError(`evaluation.command "${tool}" ${how}${quoteStderr(output.stderr)}`);
     }
-    return parseEvaluationOutput(output.stdout);
+    return parseEvaluationOutput(output.stdout, { command: tool, log });
 }
-/** Metrics from the last stdout line that parses as a JSON object. */
-function parseEvaluationOutput(stdout) {
-    const report = lastJsonObject(stdout);
-    if (!report) {
-        throw new errors_UserError('evaluation.command printed no JSON object on standard output (one line such as ' +
-            `{"f1": 0.91}); its last lines were: ${JSON.stringify(lastLines(stdout))}`);
-    }
-    return Object.fromEntries(Object.entries(report).map(([name, value]) => [name, evaluationMetric(name, value)]));
+/**
+ * The useful end of a failed command's stderr, after a colon: from the first line naming an
+ * error (a Node "Error: Cannot find module", a Python "Traceback") or the last 15 lines,
+ * whichever starts earlier, cut in the middle to about 2000 characters.
+ */
+function quoteStderr(stderr) {
+    const lines = stderr.trimEnd().split('\n');
+    const lastFew = Math.max(0, lines.length - STDERR_QUOTE_LINES);
+    const firstError = lines.findIndex((line) => /Error|Exception|Traceback/.test(line));
+    const text = lines.slice(firstError >= 0 ? Math.min(firstError, lastFew) : lastFew).join('\n');
+    if (!text)
+        return ' and printed nothing on standard error';
+    if (text.length <= STDERR_QUOTE_CHARS)
+        return `: ${text}`;
+    const half = STDERR_QUOTE_CHARS / 2;
+    const leftOut = text.length - 2 * half;
+    return `: ${text.slice(0, half)}\n[${leftOut} characters left out]\n${text.slice(-half)}`;
 }
-function lastJsonObject(text) {
-    const lines = text.split('\n').reverse();
-    for (const line of lines) {
-        const trimmed = line.trim();
-        if (!trimmed.startsWith('{'))
-            continue;
-        try {
-            const value = JSON.parse(trimmed);
-            if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-                return value;
-            }
+/**
+ * Metrics from the last stdout line that parses as a JSON object. A metric printed as `null`
+ * (or `{"value": null}`) is left out, with a warning: a gate rule on it then fails as missing.
+ * NaN, Infinity and numbers too large for a double are refused.
+ */
+function parseEvaluationOutput(stdout, source = {}) {
+    const who = source.command ? `evaluation.command "${source.command}"` : 'evaluation.command';
+    const report = lastJsonObject(stdout, who);
+    const metrics = {};
+    for (const [name, value] of Object.entries(report)) {
+        const metric = evaluationMetric(name, value, who);
+        if (metric)
+            metrics[name] = metric;
+        else {
+            source.log?.warning(`evaluation metric "${name}" is null: left out of the results, so a gate rule on it ` +
+                'fails as missing');
         }
-        catch {
+    }
+    return metrics;
+}
+/** JavaScript's words for numbers JSON has no way to write. */
+const NOT_JSON_NUMBER = /(?<![\w"])(-?Infinity|NaN)(?![\w"])/;
+function lastJsonObject(text, who) {
+    const lines = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+    for (const line of [...lines].reverse()) {
+        if (!line.startsWith('{'))
             continue;
+        const value = parseJson(line);
+        if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+            return value;
+        }
+        const word = NOT_JSON_NUMBER.exec(line)?.[1];
+        if (value === undefined && word) {
+            throw new errors_UserError(`${who} printed ${JSON.stringify(line)}: ${word} is not JSON: print null or leave ` +
+                'the metric out');
         }
     }
-    return undefined;
-}
-/** A number, or `{ "value": n, "unit": "...", "direction": "smaller-is-better" }`. */
-function evaluationMetric(name, reported) {
-    if (typeof reported === 'number') {
-        return { value: reported, unit: '', direction: 'bigger-is-better', source: 'evaluation' };
+    const last = lines.at(-1) ?? '';
+    if (last.startsWith('{')) {
+        throw new errors_UserError(`${who}: the last line of its standard output is not valid JSON: ${JSON.stringify(last)}`);
     }
-    const fields = (reported ?? {});
+    throw new errors_UserError(`${who} printed no JSON object on standard output (one line such as ` +
+        `{"f1": 0.91}); its last lines were: ${JSON.stringify(lastLines(text))}`);
+}
+/** The parsed value, or undefined when the text is not JSON. */
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * A number, or `{ "value": n, "unit": "...", "direction": "smaller-is-better" }`; undefined
+ * for a metric printed without a value (null).
+ */
+function evaluationMetric(name, reported, who) {
+    if (reported === null)
+        return undefined;
+    const wrapped = typeof reported === 'number' ? { value: reported } : reported;
+    const fields = (wrapped ?? {});
     const { value, unit = '', direction = 'bigger-is-better' } = fields;
-    const valid = typeof reported === 'object' &&
+    const shaped = typeof reported === 'number' || typeof reported === 'object';
+    if (shaped && value === null)
+        return undefined;
+    const valid = shaped &&
         typeof value === 'number' &&
         typeof unit === 'string' &&
         evaluation_DIRECTIONS.includes(direction);
     if (!valid) {
         throw new errors_UserError(`evaluation metric "${name}" is ${JSON.stringify(reported)}: expected a number or ` +
             `{"value": <number>, "unit": "<text>", "direction": "${evaluation_DIRECTIONS.join('" | "')}"}`);
+    }
+    if (!Number.isFinite(value)) {
+        throw new errors_UserError(`evaluation metric "${name}" is ${value}, not a finite number (JSON numbers beyond ` +
+            `±1.8e308 read as infinite): ${who} must print a finite number, or null to leave ` +
+            'the metric out');
     }
     return { value, unit, direction: direction, source: 'evaluation' };
 }
@@ -76983,12 +77416,16 @@ async function runBenchmark(request, deps) {
         finishedAt: now().toISOString(),
     };
 }
-/** Coefficient of variation of each trial's median latency; needs two trials or more. */
+/**
+ * Coefficient of variation of each trial's median latency; needs two trials or more. A driver
+ * that ran a single trial gets a warning; one that runs no trials (command, http) does not.
+ */
 function stabilityOf(trials, maxCv, log) {
-    if (trials.length < 2) {
-        log.debug(`stability: ${trials.length} trial(s), at least 2 are needed to judge it`);
-        return {};
+    if (trials.length === 1) {
+        log.warning('Stability cannot be assessed with one trial: set benchmark.trials to 2 or more');
     }
+    if (trials.length < 2)
+        return {};
     const cv = statistics_coefficientOfVariation(trials.map((trial) => median(trial.latenciesMs)));
     if (cv > maxCv) {
         log.warning(`Unstable measurement: the trials' median latencies vary by ${(cv * 100).toFixed(1)}% ` +
@@ -77118,7 +77555,7 @@ const results_file_validate = results_file_ajv.compile(resultsSchema);
 /** Writes a results file, after checking it is one readResultsFile would accept. */
 async function writeResultsFile(path, results) {
     checkResults(results, path);
-    await files_writeJsonAtomic(path, results);
+    await writeJsonAtomic(path, results);
 }
 /** Reads and validates a results file; every problem names the file and the field. */
 async function readResultsFile(path) {
@@ -77200,6 +77637,9 @@ function renderResultsSummary(results) {
         lines.push('', `Stability: coefficient of variation ${percent(coefficientOfVariation)} across trials ` +
             `(at most ${percent(maxCoefficientOfVariation)}): ${stable ? 'stable' : '**unstable**'}.`);
     }
+    else if (results.trials.length === 1) {
+        lines.push('', 'Stability not assessed (1 trial): set `benchmark.trials` to 2 or more.');
+    }
     const runtime = Object.entries(results.runtime);
     if (runtime.length > 0) {
         lines.push('', `Runtime: ${runtime.map(([key, value]) => `${key} \`${value}\``).join(', ')}.`);
@@ -77246,7 +77686,7 @@ async function benchmarkStep(context, input) {
     const modelSettings = selectModel(context.config, input.model);
     const target = selectHardware(context.config, input.target);
     const version = await resolveVersion(context, modelSettings.name, input.version);
-    const modelPath = await verifyModelFiles(context.root, version);
+    const modelPath = await verifyModelFiles(context, version);
     const settings = benchmarkSettingsFor(modelSettings, target);
     const modelFile = modelSettings.format === 'onnx' && settings.driver === 'onnxruntime'
         ? await onnxFileIn(modelPath)
@@ -77668,11 +78108,12 @@ async function gateTarget(context, version, target, resultsPath) {
     const reportPath = outputPaths.report(context, version.model, version.version, target.name);
     const digest = reportDigest(report);
     await writeFileAtomic(reportPath, report);
-    await files_writeJsonAtomic(outputPaths.decision(context, version.model, version.version, target.name), {
+    await writeJsonAtomic(outputPaths.decision(context, version.model, version.version, target.name), {
         target: target.name,
         digest: version.digest,
         reportDigest: digest,
         decision,
+        rules: settings.rules.map((rule) => rule.text),
         metrics: results.metrics,
     });
     return { target: target.name, decision, results, report, reportPath, reportDigest: digest };
@@ -78011,31 +78452,12 @@ function createInputTensor(runtime, input) {
     const { type, shape, values } = input;
     if (type === 'string')
         return new runtime.Tensor('string', values, shape);
-    if (type === 'bool') {
-        return new runtime.Tensor('bool', Uint8Array.from(values, (value) => (value ? 1 : 0)), shape);
-    }
-    if (type === 'int64') {
-        return new runtime.Tensor('int64', BigInt64Array.from(values, (value) => BigInt(value)), shape);
-    }
-    if (type === 'uint64') {
-        return new runtime.Tensor('uint64', BigUint64Array.from(values, (value) => BigInt(value)), shape);
-    }
-    const ArrayType = NUMBER_ARRAYS[type];
     // TODO: FP16 inputs need a float16 encoder; they are refused for now.
-    if (!ArrayType)
+    if (!isSupportedTensorType(type)) {
         throw new BadInferenceRequest(`input "${input.name}": ${toV2Datatype(type)} is not supported`);
-    return new runtime.Tensor(type, ArrayType.from(values), shape);
+    }
+    return tensorFromValues(runtime, type, values.map(Number), shape);
 }
-const NUMBER_ARRAYS = {
-    float32: Float32Array,
-    float64: Float64Array,
-    int8: Int8Array,
-    uint8: Uint8Array,
-    int16: Int16Array,
-    uint16: Uint16Array,
-    int32: Int32Array,
-    uint32: Uint32Array,
-};
 function encodeOutput(name, tensor) {
     const data = Array.from(tensor.data, (value) => {
         if (typeof value === 'bigint')
@@ -78157,7 +78579,7 @@ function isAlive(pid) {
     }
 }
 /** Sends SIGTERM to the process group, then SIGKILL if it is still there after `graceMs`. */
-async function process_stopProcess(pid, graceMs = 5000) {
+async function stopProcess(pid, graceMs = 5000) {
     if (!signal(pid, 'SIGTERM'))
         return;
     const deadline = Date.now() + graceMs;
@@ -78289,7 +78711,79 @@ function buildSmokeRequest(signature, feeds) {
     return { id: 'envoy-smoke', inputs };
 }
 
+;// CONCATENATED MODULE: ./packages/deploy/src/store.ts
+
+
+
+
+
+/**
+ * Copies `modelFile` into the state dir's content-addressed store, keyed by the version's
+ * digest: written to a temporary file beside it, checked, made read-only and renamed. A copy
+ * already there is reused when it holds the same bytes as `modelFile`, and replaced otherwise.
+ */
+async function storeModelCopy(stateDir, model, modelFile) {
+    const folder = (0,external_node_path_namespaceObject.join)(stateDir, 'models', digestHex(model));
+    const path = (0,external_node_path_namespaceObject.join)(folder, (0,external_node_path_namespaceObject.basename)(modelFile));
+    const what = `${model.model} v${model.version}`;
+    const sha256 = await fileSha256(modelFile).catch((error) => {
+        throw new errors_UserError(`${what}: cannot read the model file "${modelFile}": ${errors_describeError(error)}`);
+    });
+    if ((await store_exists(path)) && (await fileSha256(path)) === sha256)
+        return { path, sha256 };
+    await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
+    const temporary = (0,external_node_path_namespaceObject.join)(folder, `.${(0,external_node_path_namespaceObject.basename)(path)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
+    try {
+        await (0,promises_namespaceObject.copyFile)(modelFile, temporary);
+        const copied = await fileSha256(temporary);
+        if (copied !== sha256) {
+            throw new Error(`it changed while being copied (${sha256}, then ${copied})`);
+        }
+        await (0,promises_namespaceObject.chmod)(temporary, 0o444);
+        await (0,promises_namespaceObject.rename)(temporary, path);
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.rm)(temporary, { force: true });
+        throw new errors_UserError(`${what}: cannot copy "${modelFile}" to ${folder}: ${errors_describeError(error)}`);
+    }
+    return { path, sha256 };
+}
+/** Why a stored copy cannot be served as recorded, or undefined when its bytes are intact. */
+async function storedCopyProblem(path, sha256) {
+    if (!(await store_exists(path)))
+        return `its model copy ${path} is gone`;
+    const actual = await fileSha256(path);
+    if (actual !== sha256)
+        return `its model copy ${path} holds ${actual}, not the recorded ${sha256}`;
+    return undefined;
+}
+async function fileSha256(path) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path))
+        hash.update(chunk);
+    return `sha256:${hash.digest('hex')}`;
+}
+function digestHex(model) {
+    const hex = /^sha256:([0-9a-f]{64})$/i.exec(model.digest)?.[1];
+    if (!hex) {
+        throw new errors_UserError(`${model.model} v${model.version}: digest "${model.digest}" is not sha256:<64 hex digits>`);
+    }
+    return hex.toLowerCase();
+}
+async function store_exists(path) {
+    try {
+        await (0,promises_namespaceObject.stat)(path);
+        return true;
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return false;
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/deploy/src/deploy.ts
+
 
 
 
@@ -78324,73 +78818,57 @@ function defaultSmokeRequest(request) {
 }
 async function deployUnderLock(request, log) {
     const { target, model, stateDir } = request;
-    const now = request.now ?? (() => new Date());
     const previous = await readDeployRecord(stateDir, target.name);
-    const previousServing = previous ? await isServing(previous) : false;
-    const previousVersion = previous?.version;
-    if (previous && previousServing && previous.digest === model.digest) {
-        log.info(`${target.name}: ${model.model} v${previous.version} is already serving at ${previous.url}`);
-        return { url: previous.url, version: model.version, status: 'unchanged', previousVersion };
+    const serving = previous && (await isServing(previous)) ? previous : undefined;
+    if (serving && servesAsAsked(serving, request, log)) {
+        const previousVersion = serving.version;
+        return { url: serving.url, version: model.version, status: 'unchanged', previousVersion };
     }
+    const stored = await storeModelCopy(stateDir, model, request.modelFile);
     const port = target.port || (await findFreePort(target.host));
-    const freesPort = previous !== undefined && previousServing && urlPort(previous.url) === port;
-    if (freesPort) {
-        log.warning(`${target.name}: port ${port} is fixed, so v${previousVersion} stops before v${model.version} starts`);
-        await process_stopProcess(previous.pid);
+    const stoppedServing = serving !== undefined && urlPort(serving.url) === port;
+    if (stoppedServing) {
+        log.warning(`${target.name}: port ${port} is fixed, so v${serving.version} stops before v${model.version} starts`);
+        await stopProcess(serving.pid);
     }
     let server;
     const url = `http://${hostForUrl(target.host)}:${port}`;
     try {
-        server = await startServer(request, port);
+        server = await startServer(request, stored.path, port);
         log.info(`${target.name}: started ${model.model} v${model.version} (pid ${server.pid}) at ${url}`);
         await waitUntilReady(server, url, target.healthTimeoutSeconds);
         await runSmokeTest(url, model.model, request.smokeRequest);
     }
     catch (error) {
-        const reason = errors_describeError(error);
-        log.warning(`${target.name}: ${model.model} v${model.version} failed, rolling back: ${reason}`);
         if (server)
-            await process_stopProcess(server.pid);
-        const kept = previous && (await keepPrevious(previous, freesPort, target.healthTimeoutSeconds, log));
-        if (kept) {
-            const event = deployEvent('rolled-back', model, now(), reason);
-            await files_writeJsonAtomic(recordPath(stateDir, target.name), {
-                ...kept,
-                history: [...kept.history, event],
-            });
-        }
-        return {
-            url: kept?.url ?? '',
-            version: model.version,
-            status: 'rolled-back',
-            previousVersion,
-            reason,
-        };
+            await stopProcess(server.pid);
+        const failure = { previous, serving, stoppedServing, reason: errors_describeError(error) };
+        return rollBack(request, failure, log);
     }
-    const record = {
-        target: target.name,
-        model: model.model,
-        version: model.version,
-        digest: model.digest,
-        url,
-        pid: server.pid,
-        startedAt: now().toISOString(),
-        command: server.argv,
-        logFile: server.logFile,
-        history: [...(previous?.history ?? []), deployEvent('deployed', model, now())],
-    };
-    await files_writeJsonAtomic(recordPath(stateDir, target.name), record);
-    if (previous && previousServing && !freesPort)
-        await process_stopProcess(previous.pid);
-    log.info(`${target.name}: ${model.model} v${model.version} serves at ${url}`);
-    return { url, version: model.version, status: 'deployed', previousVersion };
+    await switchTo(request, { server, stored, url, previous }, log);
+    if (serving && !stoppedServing)
+        await stopProcess(serving.pid);
+    return { url, version: model.version, status: 'deployed', previousVersion: serving?.version };
 }
-function startServer(request, port) {
+/** Whether a serving record already is what the target asks for: same bytes, host and fixed port. */
+function servesAsAsked(serving, request, log) {
+    const { target, model } = request;
+    if (serving.digest !== model.digest)
+        return false;
+    const portMatches = target.port === 0 || urlPort(serving.url) === target.port;
+    if (serving.host === target.host && portMatches) {
+        log.info(`${target.name}: ${model.model} v${serving.version} is already serving at ${serving.url}`);
+        return true;
+    }
+    log.info(`${target.name}: v${serving.version} serves at ${serving.url}, but the target asks for host ${target.host}, port ${target.port || 'any'}; deploying it again`);
+    return false;
+}
+function startServer(request, modelFile, port) {
     const { model, target, stateDir } = request;
     const argv = [
         ...request.serverCommand,
         '--model-file',
-        request.modelFile,
+        modelFile,
         '--model-name',
         model.model,
         '--version',
@@ -78402,22 +78880,88 @@ function startServer(request, port) {
     ];
     return startDetached(argv, (0,external_node_path_namespaceObject.join)(stateDir, `${target.name}-v${model.version}.log`));
 }
+/** Points the target's record at the new server. */
+async function switchTo(request, started, log) {
+    const { target, model, stateDir } = request;
+    const now = clock(request);
+    const { server, stored, url, previous } = started;
+    const record = {
+        target: target.name,
+        model: model.model,
+        version: model.version,
+        digest: model.digest,
+        host: target.host,
+        url,
+        pid: server.pid,
+        startedAt: now().toISOString(),
+        modelFile: stored.path,
+        fileSha256: stored.sha256,
+        command: server.argv,
+        logFile: server.logFile,
+        history: [...(previous?.history ?? []), deployEvent('deployed', model, now())],
+    };
+    // TODO: prune stored copies that no target's record or history references any more.
+    await writeJsonAtomic(recordPath(stateDir, target.name), record);
+    log.info(`${target.name}: ${model.model} v${model.version} serves at ${url}`);
+}
 /**
- * The record to keep after a failed deploy. A server stopped to free its fixed port is
- * started again from its recorded argv; it is undefined when nothing was deployed before.
+ * After a failed deploy: keeps the serving server, or starts one stopped to free its fixed
+ * port again from its stored model copy, and records a `rolled-back` event.
  */
-async function keepPrevious(previous, wasStopped, timeoutSeconds, log) {
-    if (!wasStopped)
-        return previous;
+async function rollBack(request, failure, log) {
+    const { target, model, stateDir } = request;
+    const { previous, reason } = failure;
+    log.warning(`${target.name}: ${model.model} v${model.version} failed, rolling back: ${reason}`);
+    let kept = failure.serving;
+    let nothingServes = `nothing serves ${target.name}`;
+    if (kept && failure.stoppedServing) {
+        const restart = await restartServer(kept, target.healthTimeoutSeconds);
+        if ('pid' in restart) {
+            log.info(`${target.name}: restarted v${kept.version} (pid ${restart.pid})`);
+            kept = { ...kept, pid: restart.pid };
+        }
+        else {
+            nothingServes = `v${kept.version} could not be restarted (${restart.problem}), so ${nothingServes}`;
+            log.error(`${target.name}: ${nothingServes}`);
+            kept = undefined;
+        }
+    }
+    if (previous) {
+        const event = deployEvent('rolled-back', model, clock(request)(), reason);
+        const record = kept ?? { ...previous, pid: failure.stoppedServing ? 0 : previous.pid };
+        await writeJsonAtomic(recordPath(stateDir, target.name), {
+            ...record,
+            history: [...record.history, event],
+        });
+    }
+    return {
+        url: kept?.url ?? '',
+        version: model.version,
+        status: 'rolled-back',
+        previousVersion: kept?.version,
+        reason: kept ? reason : `${reason}; ${nothingServes}`,
+    };
+}
+/**
+ * Starts a stopped server again from its record, only when the stored copy it reads still
+ * holds the recorded bytes; returns its pid, or why it does not serve.
+ */
+async function restartServer(record, timeoutSeconds) {
+    const problem = record.fileSha256 && record.command.includes(record.modelFile)
+        ? await storedCopyProblem(record.modelFile, record.fileSha256)
+        : 'its record names no stored model copy to start from';
+    if (problem)
+        return { problem };
+    let server;
     try {
-        const restarted = await startDetached(previous.command, previous.logFile);
-        await waitUntilReady(restarted, previous.url, timeoutSeconds);
-        log.info(`${previous.target}: restarted v${previous.version} (pid ${restarted.pid})`);
-        return { ...previous, pid: restarted.pid };
+        server = await startDetached(record.command, record.logFile);
+        await waitUntilReady(server, record.url, timeoutSeconds);
+        return { pid: server.pid };
     }
     catch (error) {
-        log.error(`${previous.target}: could not restart v${previous.version}: ${errors_describeError(error)}`);
-        return { ...previous, pid: 0 };
+        if (server)
+            await stopProcess(server.pid);
+        return { problem: errors_describeError(error) };
     }
 }
 /** Whether the record's server is still ours: its process exists and it answers ready. */
@@ -78468,6 +79012,9 @@ async function withTargetLock(stateDir, target, work) {
         await release();
     }
 }
+function clock(request) {
+    return request.now ?? (() => new Date());
+}
 function urlPort(url) {
     return Number(new URL(url).port);
 }
@@ -78492,9 +79039,9 @@ function hostForUrl(host) {
 
 async function deploy_deployStep(context, input) {
     const model = selectModel(context.config, input.model);
-    const target = selectDeployTarget(context.config, input.target);
+    const target = select_selectDeployTarget(context.config, input.target);
     const version = await context.registry.resolve(model.name, input.version || target.alias);
-    const modelFile = await onnxFileIn(await verifyModelFiles(context.root, version));
+    const modelFile = await onnxFileIn(await verifyModelFiles(context, version));
     const smokeRequest = version.signature
         ? buildSmokeRequest(version.signature, {
             dimensions: model.benchmark.dimensions,
@@ -78511,6 +79058,16 @@ async function deploy_deployStep(context, input) {
         now: context.now,
     }, { log: context.log });
     return { version, target: target.name, outcome };
+}
+/** One line saying what a deploy did, naming what serves afterwards. */
+function describeDeployOutcome(target, outcome) {
+    if (outcome.status !== 'rolled-back') {
+        return `${target}: ${outcome.status}, v${outcome.version} at ${outcome.url}`;
+    }
+    const serving = outcome.previousVersion === undefined
+        ? 'nothing serves'
+        : `v${outcome.previousVersion} still serves at ${outcome.url}`;
+    return `${target}: v${outcome.version} rolled back (${outcome.reason ?? 'smoke test failed'}); ${serving}`;
 }
 
 ;// CONCATENATED MODULE: ./packages/pipeline/src/pipeline.ts
@@ -78539,7 +79096,7 @@ async function runRelease(context, model, path, targets) {
     const { version, created } = await context.log.group(`Register ${path ?? model}`, () => registerStep(context, { model, path }));
     const recorded = await recordedGates(context, version, targets);
     if (recorded) {
-        context.log.info(`${model} v${version.version} was already gated: skipping its steps`);
+        context.log.info(`${model} v${version.version} already passed these gates: skipping its steps`);
         return { version, created, gates: recorded, verdict: verdictOf(recorded), promoted: false };
     }
     const name = `${model} v${version.version}`;
@@ -78566,13 +79123,20 @@ async function runRelease(context, model, path, targets) {
         promoted: gate.promoted !== undefined,
     };
 }
-/** The decisions an earlier run recorded for this exact version on every target, if any. */
+/**
+ * The passing decisions an earlier run recorded for this exact version, under today's rules, on
+ * every target. Anything else (a failure, an unstable result, changed rules) is gated again.
+ */
 async function recordedGates(context, version, targets) {
+    const rules = selectModel(context.config, version.model).gate.rules.map((rule) => rule.text);
     const gates = [];
     for (const target of targets) {
         const path = outputPaths.decision(context, version.model, version.version, target);
         const recorded = await readJsonIfExists(path);
-        if (!recorded || recorded.digest !== version.digest)
+        const reusable = recorded?.digest === version.digest &&
+            recorded.decision.verdict === 'passed' &&
+            JSON.stringify(recorded.rules) === JSON.stringify(rules);
+        if (!recorded || !reusable)
             return undefined;
         gates.push({ target, decision: recorded.decision, metrics: recorded.metrics });
     }
@@ -78648,45 +79212,63 @@ function escapeCell(text) {
 
 
 
+
 /** Fail closed: GitHub counts a neutral check as passing, so an unstable verdict fails too. */
 const CONCLUSIONS = {
     passed: 'success',
     failed: 'failure',
     unstable: 'failure',
 };
-/** Puts each target's gate report where reviewers look: a PR comment and a check run. */
+/**
+ * Puts each target's gate report where reviewers look: a PR comment and a check run. The gate
+ * has already decided; a failure to report is a warning that says which call failed and which
+ * permission it needs, never a change of verdict.
+ */
 async function reportGateOnGitHub(api, context, output) {
     const repository = context.github.repository;
     if (!repository)
         return;
     const issueNumber = pullRequestNumber(context.github);
     const sha = headSha(context.github);
+    const model = output.version.model;
     for (const gate of output.gates) {
-        const model = output.version.model;
         if (issueNumber !== undefined) {
-            const comment = await upsertPullRequestComment(api, {
-                ...repository,
-                issueNumber,
-                model,
-                target: gate.target,
-                body: gate.report,
-                log: context.log,
+            await warnOnFailure(context, `comment on pull request #${issueNumber}`, 'pull-requests: write', async () => {
+                const comment = await upsertPullRequestComment(api, {
+                    ...repository,
+                    issueNumber,
+                    model,
+                    target: gate.target,
+                    body: gate.report,
+                    log: context.log,
+                });
+                context.log.info(`Pull request comment ${comment.action} (${comment.id})`);
             });
-            context.log.info(`Pull request comment ${comment.action} (${comment.id})`);
         }
         if (sha) {
-            const check = await createGateCheckRun(api, {
-                ...repository,
-                headSha: sha,
-                model,
-                target: gate.target,
-                conclusion: CONCLUSIONS[gate.decision.verdict],
-                title: `${model} v${output.version.version} on ${gate.target}: ${gate.decision.verdict}`,
-                summary: gate.report,
-                annotations: failingRuleAnnotations(context, gate),
+            await warnOnFailure(context, `create the check run for ${gate.target}`, 'checks: write', async () => {
+                const check = await createGateCheckRun(api, {
+                    ...repository,
+                    headSha: sha,
+                    model,
+                    target: gate.target,
+                    conclusion: CONCLUSIONS[gate.decision.verdict],
+                    title: `${model} v${output.version.version} on ${gate.target}: ${gate.decision.verdict}`,
+                    summary: gate.report,
+                    annotations: failingRuleAnnotations(context, gate),
+                });
+                context.log.info(`Check run: ${check.url}`);
             });
-            context.log.info(`Check run: ${check.url}`);
         }
+    }
+}
+async function warnOnFailure(context, what, permission, call) {
+    try {
+        await call();
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        context.log.warning(`Could not ${what} on GitHub: ${reason}. Does the job grant the token "${permission}"?`);
     }
 }
 function failingRuleAnnotations(context, gate) {
@@ -78705,45 +79287,51 @@ function failingRuleAnnotations(context, gate) {
 }
 /**
  * Deploys with a GitHub deployment around it: in progress, then success with the endpoint,
- * or failure when the new version was rolled back.
+ * or failure when the new version was rolled back. GitHub's record is bookkeeping: when the
+ * API refuses, the deploy still happens and a warning says why.
  */
 async function deployWithGitHubDeployment(api, context, input) {
     const repository = context.github.repository;
     const ref = context.github.sha ?? context.github.ref;
     if (!repository || !ref)
         return deployStep(context, input);
-    const target = context.config.deploy.find((t) => t.name === input.target) ?? context.config.deploy[0];
-    const environment = target?.environment ?? 'production';
-    const { id } = await createDeployment(api, {
-        ...repository,
-        ref,
-        environment,
-        description: `envoy deploy ${input.model ?? ''} ${input.version ?? target?.alias ?? ''}`.trim(),
+    const target = selectDeployTarget(context.config, input.target);
+    let deploymentId;
+    await warnOnFailure(context, 'create a deployment', 'deployments: write', async () => {
+        const created = await createDeployment(api, {
+            ...repository,
+            ref,
+            environment: target.environment,
+            description: `envoy deploy ${input.version || target.alias} to ${target.name}`,
+        });
+        deploymentId = created.id;
     });
-    const logUrl = context.github.runUrl;
-    await setDeploymentStatus(api, { ...repository, deploymentId: id, state: 'in_progress', logUrl });
+    const setStatus = async (status) => {
+        if (deploymentId === undefined)
+            return;
+        const args = { ...repository, deploymentId, logUrl: context.github.runUrl, ...status };
+        await warnOnFailure(context, `mark the deployment ${status.state}`, 'deployments: write', () => setDeploymentStatus(api, args));
+    };
+    await setStatus({ state: 'in_progress' });
     try {
         const output = await deployStep(context, input);
-        const failed = output.outcome.status === 'rolled-back';
-        await setDeploymentStatus(api, {
-            ...repository,
-            deploymentId: id,
-            state: failed ? 'failure' : 'success',
-            environmentUrl: failed ? undefined : output.outcome.url,
-            description: failed
-                ? `rolled back: ${output.outcome.reason}`
-                : `serving v${output.version.version}`,
-            logUrl,
-        });
+        const { outcome } = output;
+        if (outcome.status === 'rolled-back') {
+            await setStatus({ state: 'failure', description: `rolled back: ${outcome.reason ?? ''}` });
+        }
+        else {
+            await setStatus({
+                state: 'success',
+                environmentUrl: outcome.url,
+                description: `serving v${outcome.version}`,
+            });
+        }
         return output;
     }
     catch (error) {
-        await setDeploymentStatus(api, {
-            ...repository,
-            deploymentId: id,
+        await setStatus({
             state: 'error',
-            description: String(error instanceof Error ? error.message : error),
-            logUrl,
+            description: error instanceof Error ? error.message : String(error),
         });
         throw error;
     }
@@ -78846,8 +79434,14 @@ const COMMANDS = {
             '--target NAME     deploy target from envoy.yaml (default: the first)',
         ],
     },
+    stop: {
+        summary: 'stop the server a local deploy target runs',
+        usage: 'envoy stop [--target NAME]',
+        options: { ...COMMON, target: { type: 'string' } },
+        help: ['--target NAME     deploy target from envoy.yaml (default: the first)'],
+    },
     pipeline: {
-        summary: 'register, build, benchmark, gate and promote each release in order, then deploy',
+        summary: 'register, build, benchmark, gate and promote each release in order, then deploy; exit 1 if one is rejected',
         usage: 'envoy pipeline [--model NAME] [--release FILE ...] [--target NAME ...] [--no-deploy]',
         options: {
             ...COMMON,
@@ -78947,6 +79541,7 @@ class ConsoleLog {
 
 
 
+
 const handlers_text = (value) => (typeof value === 'string' ? value : undefined);
 const list = (value) => (Array.isArray(value) ? value : []);
 const print = (line) => process.stdout.write(`${line}\n`);
@@ -78993,13 +79588,19 @@ const HANDLERS = {
         return output.verdict === 'passed' ? 0 : 1;
     },
     async deploy(context, args) {
-        const { outcome } = await deploy_deployStep(context, {
+        const { outcome, target } = await deploy_deployStep(context, {
             model: handlers_text(args.model),
             version: handlers_text(args.version),
             target: handlers_text(args.target),
         });
-        print(`${outcome.status}: v${outcome.version} at ${outcome.url}`);
+        print(describeDeployOutcome(target, outcome));
         return outcome.status === 'rolled-back' ? 1 : 0;
+    },
+    async stop(context, args) {
+        const target = select_selectDeployTarget(context.config, handlers_text(args.target));
+        await stopLocalDeployment(outputPaths.deployments(context), target.name);
+        print(`${target.name}: stopped`);
+        return 0;
     },
     async pipeline(context, args) {
         const output = await runPipeline(context, {
@@ -79013,11 +79614,14 @@ const HANDLERS = {
             print('Nothing new to register: every release is already in the registry.');
         print(renderPipelineTable(output));
         for (const deployment of output.deployments) {
-            const { outcome } = deployment;
-            print(`\n${deployment.target}: ${outcome.status}, v${outcome.version} at ${outcome.url}`);
+            print(`\n${describeDeployOutcome(deployment.target, deployment.outcome)}`);
         }
         const rolledBack = output.deployments.some((d) => d.outcome.status === 'rolled-back');
-        return rolledBack ? 1 : 0;
+        const rejected = output.releases.filter((release) => release.verdict !== 'passed');
+        for (const release of rejected) {
+            print(`\nv${release.version.version} was not promoted: its gate verdict is ${release.verdict}`);
+        }
+        return rolledBack || rejected.length > 0 ? 1 : 0;
     },
     async ls(context, args) {
         const name = handlers_text(args.model);
@@ -79035,9 +79639,10 @@ const HANDLERS = {
         return 0;
     },
     async history(context, args) {
-        const model = handlers_text(args.model);
-        if (!model)
+        const name = handlers_text(args.model);
+        if (!name)
             throw new errors_UserError('history needs --model NAME');
+        const model = selectModel(context.config, name).name;
         const alias = handlers_text(args.alias);
         if (handlers_text(args.at))
             return printAliasAt(context, model, alias, handlers_text(args.at));
@@ -79132,7 +79737,7 @@ async function cliContext(args, log, bundleUrl) {
         tools,
         log,
         github: readGitHubContext(process.env),
-        defaultModel: path && typeof args.model === 'string' ? { name: args.model, path } : undefined,
+        defaultModel: typeof args.model === 'string' ? { name: args.model, path } : undefined,
         runtimeSearch: [process.cwd(), (0,external_node_url_.fileURLToPath)(new URL('.', bundleUrl))],
         registryBackend: registryBackend(args.registry),
         serverCommand: [process.execPath, (0,external_node_url_.fileURLToPath)(new URL('../serve/index.js', bundleUrl))],
@@ -79158,7 +79763,9 @@ function reportError(error, log) {
         log.error(error.message);
     }
     else if (error instanceof Error) {
-        log.error(`${error.message}\n${error.stack ?? ''}`);
+        log.error(error.message);
+        log.debug(error.stack ?? '');
+        log.info('This looks like a bug in Envoy: run again with --verbose for the details.');
     }
     else {
         log.error(String(error));

@@ -72,7 +72,25 @@ class ToolMissingError extends Error {
         this.tool = tool;
     }
 }
+/** The exit code given to a tool that a signal ended. */
+const SIGNALLED_EXIT_CODE = 128;
+/** Thrown when a tool runs past its `timeoutMs`; `output` is what it printed until then. */
+class ToolTimeoutError extends ToolError {
+    timeoutMs;
+    output;
+    name = 'ToolTimeoutError';
+    constructor(tool, args, timeoutMs, output) {
+        super(tool, args, output.exitCode, lastLines(output.stderr));
+        this.timeoutMs = timeoutMs;
+        this.output = output;
+        this.message =
+            `${tool} ${args.join(' ')} timed out after ${timeoutMs / 1000} s` +
+                (this.stderrTail ? `: ${this.stderrTail}` : '');
+    }
+}
 const STDERR_TAIL_LINES = 5;
+/** How long a timed-out tool's process group gets to exit on SIGTERM before SIGKILL. */
+const KILL_GRACE_MS = 2000;
 function lastLines(text, count = STDERR_TAIL_LINES) {
     return text.trimEnd().split('\n').slice(-count).join('\n');
 }
@@ -85,40 +103,131 @@ class ProcessToolRunner {
     run(tool, args, options = {}) {
         this.log?.debug(`ProcessToolRunner.run: ${[tool, ...args].map(quoteForLog).join(' ')}`);
         return new Promise((resolve, reject) => {
+            const { timeoutMs } = options;
+            // Windows has no process groups to signal: there only the tool itself is stopped.
+            const ownGroup = Boolean(timeoutMs) && process.platform !== 'win32';
             const child = (0,external_node_child_process_namespaceObject.spawn)(tool, args, {
                 cwd: options.cwd,
                 env: options.env ?? process.env,
                 stdio: ['pipe', 'pipe', 'pipe'],
+                detached: ownGroup,
             });
+            const group = ownGroup ? child.pid : undefined;
+            if (group !== undefined)
+                trackGroup(group);
+            const printed = collectOutput(child);
+            let settled = false;
+            let timedOut = false;
+            const release = () => {
+                if (group !== undefined && !timedOut)
+                    releaseGroup(group);
+            };
+            const settle = (finish) => {
+                if (settled)
+                    return;
+                settled = true;
+                clearTimeout(timer);
+                finish();
+            };
             // Not spawn's own `timeout`: its timer outlives a tool that never started (ENOENT).
-            const timer = options.timeoutMs
-                ? setTimeout(() => child.kill('SIGTERM'), options.timeoutMs)
+            const timer = timeoutMs
+                ? setTimeout(() => {
+                    timedOut = true;
+                    stopAtDeadline(child, group);
+                    const output = { exitCode: SIGNALLED_EXIT_CODE, ...printed() };
+                    settle(() => reject(new ToolTimeoutError(tool, args, timeoutMs, output)));
+                }, timeoutMs)
                 : undefined;
-            const stopTimer = () => clearTimeout(timer);
-            const stdout = [];
-            const stderr = [];
-            child.stdout.on('data', (chunk) => stdout.push(chunk));
-            child.stderr.on('data', (chunk) => stderr.push(chunk));
             child.on('error', (error) => {
-                stopTimer();
-                reject(error.code === 'ENOENT' ? new ToolMissingError(tool) : error);
+                release();
+                settle(() => reject(error.code === 'ENOENT' ? new ToolMissingError(tool) : error));
             });
             child.on('close', (code, signal) => {
-                stopTimer();
-                const output = {
-                    exitCode: code ?? (signal ? 128 : 1),
-                    stdout: Buffer.concat(stdout).toString('utf8'),
-                    stderr: Buffer.concat(stderr).toString('utf8'),
-                };
-                if (output.exitCode !== 0 && !options.allowFailure) {
-                    reject(new ToolError(tool, args, output.exitCode, lastLines(output.stderr)));
-                    return;
-                }
-                resolve(output);
+                release();
+                const output = { exitCode: code ?? (signal ? SIGNALLED_EXIT_CODE : 1), ...printed() };
+                const failed = output.exitCode !== 0 && !options.allowFailure;
+                settle(() => failed
+                    ? reject(new ToolError(tool, args, output.exitCode, lastLines(output.stderr)))
+                    : resolve(output));
             });
             child.stdin.on('error', () => undefined);
             child.stdin.end(options.input ?? '');
         });
+    }
+}
+/** Gathers what a tool prints; the returned function reads it so far. */
+function collectOutput(child) {
+    const stdout = [];
+    const stderr = [];
+    child.stdout.on('data', (chunk) => stdout.push(chunk));
+    child.stderr.on('data', (chunk) => stderr.push(chunk));
+    return () => ({
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+    });
+}
+/**
+ * Stops a tool at its deadline: SIGTERM to its group now, SIGKILL after the grace (Envoy need
+ * not stay up for that: see killLiveGroups). A process the tool started may hold the pipes
+ * open, so they are closed on this side rather than waited for.
+ */
+function stopAtDeadline(child, group) {
+    if (group === undefined) {
+        child.kill('SIGTERM');
+    }
+    else {
+        signalGroup(group, 'SIGTERM');
+        const kill = setTimeout(() => {
+            signalGroup(group, 'SIGKILL');
+            releaseGroup(group);
+        }, KILL_GRACE_MS);
+        kill.unref();
+    }
+    child.stdout.destroy();
+    child.stderr.destroy();
+}
+/**
+ * Process groups (named by their leader's pid) of tools running under a deadline. Started
+ * detached, they miss the terminal's Ctrl-C, so Envoy kills them if it exits or is stopped
+ * while they run.
+ */
+const liveGroups = new Set();
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'];
+function trackGroup(group) {
+    if (liveGroups.size === 0) {
+        process.on('exit', killLiveGroups);
+        for (const signal of STOP_SIGNALS)
+            process.on(signal, killLiveGroups);
+    }
+    liveGroups.add(group);
+}
+function releaseGroup(group) {
+    if (!liveGroups.delete(group) || liveGroups.size > 0)
+        return;
+    process.off('exit', killLiveGroups);
+    for (const signal of STOP_SIGNALS)
+        process.off(signal, killLiveGroups);
+}
+/**
+ * The one process-level handler, on exit, SIGINT and SIGTERM: kills every live group. Listening
+ * to a signal replaces Node's default of ending the process, so when no other listener is left
+ * the signal is raised again to end Envoy as it would have ended.
+ */
+function killLiveGroups(event) {
+    for (const group of [...liveGroups]) {
+        signalGroup(group, 'SIGKILL');
+        releaseGroup(group);
+    }
+    if (typeof event === 'string' && process.listenerCount(event) === 0) {
+        process.kill(process.pid, event);
+    }
+}
+function signalGroup(group, signal) {
+    try {
+        process.kill(-group, signal);
+    }
+    catch {
+        // Already gone (ESRCH), or holding only processes not ours to signal (EPERM).
     }
 }
 function quoteForLog(word) {
@@ -199,21 +308,13 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 /** The onnxruntime-node release Envoy installs when the runner has none. */
 const ONNXRUNTIME_VERSION = '1.30.0';
 const MODULE_NAME = 'onnxruntime-node';
-let loaded;
 /**
  * Loads ONNX Runtime. Its native binaries are large and platform-specific, so the action
  * bundles never carry them: an installed copy is used when one can be resolved (a
  * repository's node_modules, a tool cache), otherwise the pinned release is installed
  * with npm into `installDirectory`, where a GPU runner's npm also fetches the CUDA build.
  */
-function loadOnnxRuntime(location, tools, log) {
-    loaded ??= resolveOrInstall(location, tools, log).catch((error) => {
-        loaded = undefined;
-        throw error;
-    });
-    return loaded;
-}
-async function resolveOrInstall(location, tools, log) {
+async function loadOnnxRuntime(location, tools, log) {
     const candidates = [...location.searchFrom];
     if (location.installDirectory)
         candidates.push(location.installDirectory);
@@ -317,19 +418,6 @@ function resolveDimension(inputName, dimension, dimensions) {
         : `set benchmark.dimensions.${dimension} or benchmark.inputs.${inputName}.shape`;
     throw new UserError(`input "${inputName}" has ${what} with no size: ${hint}`);
 }
-const ARRAY_TYPES = {
-    float32: Float32Array,
-    float64: Float64Array,
-    int8: Int8Array,
-    uint8: Uint8Array,
-    int16: Int16Array,
-    uint16: Uint16Array,
-    int32: Int32Array,
-    uint32: Uint32Array,
-    int64: BigInt64Array,
-    uint64: BigUint64Array,
-    bool: Uint8Array,
-};
 /** Element values for a feed, as plain numbers (JSON-friendly, e.g. for an inference request). */
 function feedValues(spec, random = Math.random) {
     const count = spec.shape.reduce((product, size) => product * size, 1);
@@ -345,18 +433,37 @@ function feedValues(spec, random = Math.random) {
     };
     return Array.from({ length: count }, valueAt);
 }
+/** How to pack plain numbers into the typed array ONNX Runtime wants, per element type. */
+const PACKERS = {
+    float32: (values) => Float32Array.from(values),
+    float64: (values) => Float64Array.from(values),
+    int8: (values) => Int8Array.from(values),
+    uint8: (values) => Uint8Array.from(values),
+    int16: (values) => Int16Array.from(values),
+    uint16: (values) => Uint16Array.from(values),
+    int32: (values) => Int32Array.from(values),
+    uint32: (values) => Uint32Array.from(values),
+    int64: (values) => BigInt64Array.from(values, (value) => BigInt(value)),
+    uint64: (values) => BigUint64Array.from(values, (value) => BigInt(value)),
+    bool: (values) => Uint8Array.from(values, (value) => (value ? 1 : 0)),
+};
+/** Whether `tensorFromValues` can build a tensor of this element type. */
+function isSupportedTensorType(type) {
+    return type in PACKERS;
+}
+/** A tensor of element `type` and `shape` holding `values` (integers for int64 types). */
+function tensorFromValues(runtime, type, values, shape) {
+    const pack = PACKERS[type];
+    if (!pack)
+        throw new errors_UserError(`tensor type "${type}" is not supported`);
+    return new runtime.Tensor(type, pack(values), shape);
+}
 /** Builds an ONNX Runtime tensor for a feed. */
 function createTensor(runtime, spec, random) {
-    const ArrayType = ARRAY_TYPES[spec.type];
-    if (!ArrayType)
+    if (!isSupportedTensorType(spec.type)) {
         throw new UserError(`input "${spec.name}" has unsupported type "${spec.type}"`);
-    const values = feedValues(spec, random);
-    const data = new ArrayType(values.length);
-    values.forEach((value, index) => {
-        data[index] = (data instanceof BigInt64Array || data instanceof BigUint64Array ? BigInt(value) : value);
-    });
-    const tensorType = spec.type === 'bool' ? 'bool' : spec.type;
-    return new runtime.Tensor(tensorType, data, spec.shape);
+    }
+    return tensorFromValues(runtime, spec.type, feedValues(spec, random), spec.shape);
 }
 
 ;// CONCATENATED MODULE: ./packages/onnx/src/index.ts
@@ -685,31 +792,12 @@ function createInputTensor(runtime, input) {
     const { type, shape, values } = input;
     if (type === 'string')
         return new runtime.Tensor('string', values, shape);
-    if (type === 'bool') {
-        return new runtime.Tensor('bool', Uint8Array.from(values, (value) => (value ? 1 : 0)), shape);
-    }
-    if (type === 'int64') {
-        return new runtime.Tensor('int64', BigInt64Array.from(values, (value) => BigInt(value)), shape);
-    }
-    if (type === 'uint64') {
-        return new runtime.Tensor('uint64', BigUint64Array.from(values, (value) => BigInt(value)), shape);
-    }
-    const ArrayType = NUMBER_ARRAYS[type];
     // TODO: FP16 inputs need a float16 encoder; they are refused for now.
-    if (!ArrayType)
+    if (!isSupportedTensorType(type)) {
         throw new BadInferenceRequest(`input "${input.name}": ${toV2Datatype(type)} is not supported`);
-    return new runtime.Tensor(type, ArrayType.from(values), shape);
+    }
+    return tensorFromValues(runtime, type, values.map(Number), shape);
 }
-const NUMBER_ARRAYS = {
-    float32: Float32Array,
-    float64: Float64Array,
-    int8: Int8Array,
-    uint8: Uint8Array,
-    int16: Int16Array,
-    uint16: Uint16Array,
-    int32: Int32Array,
-    uint32: Uint32Array,
-};
 function encodeOutput(name, tensor) {
     const data = Array.from(tensor.data, (value) => {
         if (typeof value === 'bigint')
