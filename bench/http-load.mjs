@@ -5,7 +5,9 @@
 // elsewhere comes and goes); a tool's best round is its highest sustained rate. Prints
 // requests/s, latencies, the Node clients' CPU time per request, and the ratios.
 // From the repository root:
-//   node bench/http-load.mjs [seconds per run = 4] [connections = 16] [rounds = 3]
+//   node bench/http-load.mjs [seconds per run = 4] [connections = 16] [rounds = 3] [--pin]
+// --pin puts the server on CPU 0 and the clients on CPU 1 (taskset), so that no client's rate
+// depends on how much CPU it leaves the server.
 import { fork, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -25,8 +27,19 @@ const ANSWER = {
 if (process.argv[2] === 'serve') {
   serve();
 } else {
-  const [seconds = 4, connections = 16, rounds = 3] = process.argv.slice(2).map(Number);
-  await main(seconds, connections, rounds);
+  const pin = process.argv.includes('--pin');
+  const numbers = process.argv.slice(2).filter((arg) => arg !== '--pin').map(Number);
+  const [seconds = 4, connections = 16, rounds = 3] = numbers;
+  await main(seconds, connections, rounds, pin);
+}
+
+/** Server on CPU 0, this process (and the wrk it starts) on CPU 1. */
+function pinProcesses(serverPid) {
+  for (const [cpu, pid] of [['0', serverPid], ['1', process.pid]]) {
+    const run = spawnSync('taskset', ['-a', '-p', '-c', cpu, String(pid)], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`taskset failed: ${run.stderr || run.error}`);
+  }
+  console.log('pinned: server on CPU 0, clients on CPU 1');
 }
 
 /** The server process: answers every request with the same small v2 inference response. */
@@ -45,12 +58,13 @@ function serve() {
   process.on('disconnect', () => process.exit(0));
 }
 
-async function main(seconds, connections, rounds) {
+async function main(seconds, connections, rounds, pin) {
   const { runLoad } = await bundleLoadgen();
   const autocannon = (await import('autocannon')).default;
   const haveWrk = ensureWrk();
   const server = fork(fileURLToPath(import.meta.url), ['serve'], { stdio: 'inherit' });
   const { port } = await new Promise((resolve) => server.once('message', resolve));
+  if (pin) pinProcesses(server.pid);
   const base = `http://127.0.0.1:${port}`;
   const cpu = os.cpus();
   console.log(
