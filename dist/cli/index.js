@@ -79361,18 +79361,17 @@ const COMMON_HELP = [
     '--registry NAME   registry backend: local or git (default: as envoy.yaml says)',
     '--verbose         print debug lines',
 ];
+/** Options that each take one word, e.g. `--model vad`. */
+function commands_words(...names) {
+    return Object.fromEntries(names.map((name) => [name, { type: 'string' }]));
+}
 const MODEL_HELP = '--model NAME      model from envoy.yaml (optional when only one is defined)';
 const VERSION_HELP = '--version V       version number or alias (default: the newest version)';
 const COMMANDS = {
     register: {
         summary: 'register model files as a new version (or find the existing one)',
         usage: 'envoy register [--model NAME] [--path FILE] [--alias NAME]',
-        options: {
-            ...COMMON,
-            model: { type: 'string' },
-            path: { type: 'string' },
-            alias: { type: 'string' },
-        },
+        options: { ...COMMON, ...commands_words('model', 'path', 'alias') },
         help: [
             MODEL_HELP,
             '--path FILE       register these files instead of the model path',
@@ -79382,18 +79381,13 @@ const COMMANDS = {
     build: {
         summary: 'build an OCI image layout holding a version under /models',
         usage: 'envoy build [--model NAME] [--version V]',
-        options: { ...COMMON, model: { type: 'string' }, version: { type: 'string' } },
+        options: { ...COMMON, ...commands_words('model', 'version') },
         help: [MODEL_HELP, VERSION_HELP],
     },
     benchmark: {
         summary: 'benchmark a version on this machine and record the results',
         usage: 'envoy benchmark [--model NAME] [--version V] [--target NAME]',
-        options: {
-            ...COMMON,
-            model: { type: 'string' },
-            version: { type: 'string' },
-            target: { type: 'string' },
-        },
+        options: { ...COMMON, ...commands_words('model', 'version', 'target') },
         help: [
             MODEL_HELP,
             VERSION_HELP,
@@ -79405,11 +79399,8 @@ const COMMANDS = {
         usage: 'envoy gate [--model NAME] [--version V] [--target NAME ...] [--results FILE] [--promote-to ALIAS]',
         options: {
             ...COMMON,
-            model: { type: 'string' },
-            version: { type: 'string' },
+            ...commands_words('model', 'version', 'results', 'promote-to'),
             target: { type: 'string', multiple: true },
-            results: { type: 'string' },
-            'promote-to': { type: 'string' },
         },
         help: [
             MODEL_HELP,
@@ -79422,12 +79413,7 @@ const COMMANDS = {
     deploy: {
         summary: 'serve a version locally (Open Inference Protocol), smoke-test it, switch or roll back',
         usage: 'envoy deploy [--model NAME] [--version V] [--target NAME]',
-        options: {
-            ...COMMON,
-            model: { type: 'string' },
-            version: { type: 'string' },
-            target: { type: 'string' },
-        },
+        options: { ...COMMON, ...commands_words('model', 'version', 'target') },
         help: [
             MODEL_HELP,
             '--version V       version or alias (default: the target alias, e.g. production)',
@@ -79437,7 +79423,7 @@ const COMMANDS = {
     stop: {
         summary: 'stop the server a local deploy target runs',
         usage: 'envoy stop [--target NAME]',
-        options: { ...COMMON, target: { type: 'string' } },
+        options: { ...COMMON, ...commands_words('target') },
         help: ['--target NAME     deploy target from envoy.yaml (default: the first)'],
     },
     pipeline: {
@@ -79445,7 +79431,7 @@ const COMMANDS = {
         usage: 'envoy pipeline [--model NAME] [--release FILE ...] [--target NAME ...] [--no-deploy]',
         options: {
             ...COMMON,
-            model: { type: 'string' },
+            ...commands_words('model'),
             release: { type: 'string', multiple: true },
             target: { type: 'string', multiple: true },
             'no-deploy': { type: 'boolean', default: false },
@@ -79460,18 +79446,13 @@ const COMMANDS = {
     ls: {
         summary: 'list models, or the versions of one model with their aliases',
         usage: 'envoy ls [--model NAME]',
-        options: { ...COMMON, model: { type: 'string' } },
+        options: { ...COMMON, ...commands_words('model') },
         help: ['--model NAME      list this model’s versions'],
     },
     history: {
         summary: 'show alias moves (the audit log), or which version an alias held at a time',
         usage: 'envoy history --model NAME [--alias NAME] [--at TIME]',
-        options: {
-            ...COMMON,
-            model: { type: 'string' },
-            alias: { type: 'string' },
-            at: { type: 'string' },
-        },
+        options: { ...COMMON, ...commands_words('model', 'alias', 'at') },
         help: [
             '--model NAME      the model',
             '--alias NAME      only this alias (default: all)',

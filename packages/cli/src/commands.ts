@@ -23,6 +23,11 @@ const COMMON_HELP = [
   '--verbose         print debug lines',
 ];
 
+/** Options that each take one word, e.g. `--model vad`. */
+function words(...names: string[]): Options {
+  return Object.fromEntries(names.map((name) => [name, { type: 'string' as const }]));
+}
+
 const MODEL_HELP = '--model NAME      model from envoy.yaml (optional when only one is defined)';
 const VERSION_HELP = '--version V       version number or alias (default: the newest version)';
 
@@ -30,12 +35,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   register: {
     summary: 'register model files as a new version (or find the existing one)',
     usage: 'envoy register [--model NAME] [--path FILE] [--alias NAME]',
-    options: {
-      ...COMMON,
-      model: { type: 'string' },
-      path: { type: 'string' },
-      alias: { type: 'string' },
-    },
+    options: { ...COMMON, ...words('model', 'path', 'alias') },
     help: [
       MODEL_HELP,
       '--path FILE       register these files instead of the model path',
@@ -45,18 +45,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
   build: {
     summary: 'build an OCI image layout holding a version under /models',
     usage: 'envoy build [--model NAME] [--version V]',
-    options: { ...COMMON, model: { type: 'string' }, version: { type: 'string' } },
+    options: { ...COMMON, ...words('model', 'version') },
     help: [MODEL_HELP, VERSION_HELP],
   },
   benchmark: {
     summary: 'benchmark a version on this machine and record the results',
     usage: 'envoy benchmark [--model NAME] [--version V] [--target NAME]',
-    options: {
-      ...COMMON,
-      model: { type: 'string' },
-      version: { type: 'string' },
-      target: { type: 'string' },
-    },
+    options: { ...COMMON, ...words('model', 'version', 'target') },
     help: [
       MODEL_HELP,
       VERSION_HELP,
@@ -69,11 +64,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'envoy gate [--model NAME] [--version V] [--target NAME ...] [--results FILE] [--promote-to ALIAS]',
     options: {
       ...COMMON,
-      model: { type: 'string' },
-      version: { type: 'string' },
+      ...words('model', 'version', 'results', 'promote-to'),
       target: { type: 'string', multiple: true },
-      results: { type: 'string' },
-      'promote-to': { type: 'string' },
     },
     help: [
       MODEL_HELP,
@@ -87,12 +79,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary:
       'serve a version locally (Open Inference Protocol), smoke-test it, switch or roll back',
     usage: 'envoy deploy [--model NAME] [--version V] [--target NAME]',
-    options: {
-      ...COMMON,
-      model: { type: 'string' },
-      version: { type: 'string' },
-      target: { type: 'string' },
-    },
+    options: { ...COMMON, ...words('model', 'version', 'target') },
     help: [
       MODEL_HELP,
       '--version V       version or alias (default: the target alias, e.g. production)',
@@ -102,7 +89,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   stop: {
     summary: 'stop the server a local deploy target runs',
     usage: 'envoy stop [--target NAME]',
-    options: { ...COMMON, target: { type: 'string' } },
+    options: { ...COMMON, ...words('target') },
     help: ['--target NAME     deploy target from envoy.yaml (default: the first)'],
   },
   pipeline: {
@@ -111,7 +98,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     usage: 'envoy pipeline [--model NAME] [--release FILE ...] [--target NAME ...] [--no-deploy]',
     options: {
       ...COMMON,
-      model: { type: 'string' },
+      ...words('model'),
       release: { type: 'string', multiple: true },
       target: { type: 'string', multiple: true },
       'no-deploy': { type: 'boolean', default: false },
@@ -126,18 +113,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ls: {
     summary: 'list models, or the versions of one model with their aliases',
     usage: 'envoy ls [--model NAME]',
-    options: { ...COMMON, model: { type: 'string' } },
+    options: { ...COMMON, ...words('model') },
     help: ['--model NAME      list this model’s versions'],
   },
   history: {
     summary: 'show alias moves (the audit log), or which version an alias held at a time',
     usage: 'envoy history --model NAME [--alias NAME] [--at TIME]',
-    options: {
-      ...COMMON,
-      model: { type: 'string' },
-      alias: { type: 'string' },
-      at: { type: 'string' },
-    },
+    options: { ...COMMON, ...words('model', 'alias', 'at') },
     help: [
       '--model NAME      the model',
       '--alias NAME      only this alias (default: all)',
