@@ -25,7 +25,10 @@ export function renderRootAction() {
     const action = load(readFileSync(`actions/${folder}/action.yml`, 'utf8'));
     for (const [name, input] of Object.entries(action.inputs ?? {})) inputs[name] ??= input;
     for (const [name, output] of Object.entries(action.outputs ?? {})) {
-      outputs[name] ??= { description: `${step}: ${output.description}` };
+      const description = `${step}: ${output.description}`;
+      outputs[name] = outputs[name]
+        ? { description: `${outputs[name].description} ${description}` }
+        : { description };
     }
   }
   const root = {

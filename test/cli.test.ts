@@ -2,7 +2,7 @@
 // models, with a local registry and a local deploy target.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -194,6 +194,20 @@ describe('envoy with a user’s mistakes', () => {
     const build = envoy(workspace, 'build', '--version', 'v1');
     expect(build.code, build.stderr).toBe(0);
     expect(build.stdout).toMatch(/^sha256:[0-9a-f]{64} /);
+  });
+
+  it('with --must-exist, only looks files up and writes nothing for new ones', async () => {
+    await copyFile(join(RELEASES, 'silero_vad_legacy.onnx'), join(workspace, 'new.onnx'));
+    const before = envoy(workspace, 'ls', '--model', 'vad').stdout;
+    const refused = envoy(workspace, 'register', '--path', 'new.onnx', '--must-exist');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('is not a registered version of vad');
+    expect(envoy(workspace, 'ls', '--model', 'vad').stdout).toBe(before);
+    await mkdir(join(workspace, 'again'), { recursive: true });
+    await copyFile(join(RELEASES, 'silero_vad_v5.onnx'), join(workspace, 'again', 'vad.onnx'));
+    const found = envoy(workspace, 'register', '--path', 'again/vad.onnx', '--must-exist');
+    expect(found.code).toBe(0);
+    expect(found.stdout).toMatch(/^vad v1 sha256:[0-9a-f]{64} \(already registered\)/);
   });
 
   it('refuses an unknown model in history', () => {

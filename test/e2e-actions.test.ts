@@ -130,11 +130,12 @@ describe('the five actions, bundled, run as the Actions runner runs them', () =>
     runs.build = await run('build-image', { version: runs.register!.outputs.version! });
     expect(runs.build.exitCode, runs.build.stdout).toBe(0);
     expect(runs.build.outputs['image-digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
-    const layout = runs.build.outputs['layout-path']!;
+    const layout = join(workspace, runs.build.outputs['layout-path']!);
     expect(JSON.parse(await readFile(join(layout, 'oci-layout'), 'utf8'))).toEqual({
       imageLayoutVersion: '1.0.0',
     });
-    expect(existsSync(runs.build.outputs.containerfile!)).toBe(true);
+    expect(runs.build.outputs.containerfile).toBe('.envoy/images/vad/v1/Containerfile');
+    expect(existsSync(join(workspace, runs.build.outputs.containerfile!))).toBe(true);
     const pullRequest = event.pull_request as { number: number };
     expect(runs.build.outputs.tags).toBe(`v1,pr-${pullRequest.number}`);
   });
@@ -150,7 +151,8 @@ describe('the five actions, bundled, run as the Actions runner runs them', () =>
       Number(outputs['latency-p50-ms']),
     );
     expect(Number(outputs['inferences-per-second'])).toBeGreaterThan(0);
-    const results = JSON.parse(await readFile(outputs['results-path']!, 'utf8'));
+    expect(outputs['results-path']).toBe('.envoy/results/vad/v1/cpu.json');
+    const results = JSON.parse(await readFile(join(workspace, outputs['results-path']!), 'utf8'));
     expect(results).toMatchObject({
       model: 'vad',
       version: 1,
@@ -176,7 +178,7 @@ describe('the five actions, bundled, run as the Actions runner runs them', () =>
       promoted: 'production',
     });
     expect(runs.gate.summary).toContain('f1 >= 0.9');
-    const report = await readFile(runs.gate.outputs['report-path']!, 'utf8');
+    const report = await readFile(join(workspace, runs.gate.outputs['report-path']!), 'utf8');
     expect(runs.gate.summary).toContain(report.trim());
     const pullRequest = event.pull_request as { number: number; head: { sha: string } };
     const comments = github.comments.filter(

@@ -61104,8 +61104,8 @@ async function loadOrDefaultConfig(options) {
     if ((0,external_node_fs_namespaceObject.existsSync)(file))
         return loadConfig(file);
     if (!options.defaultModel) {
-        throw new errors_UserError(`${options.configFile}: no such file: write one (see docs/setup.md), ` +
-            `or name the model and its files (--model NAME --path FILE) to use embedded defaults`, { file: options.configFile });
+        throw new errors_UserError(`${options.configFile}: no such file: write one (Envoy's docs/setup.md shows how), or ` +
+            `name the model and its files to work on embedded defaults (envoy --model NAME --path FILE)`, { file: options.configFile });
     }
     options.log.info(`${options.configFile} not found: using embedded defaults`);
     const { name, path } = options.defaultModel;
@@ -61121,6 +61121,13 @@ const outputPaths = {
     deployments: (context) => (0,external_node_path_namespaceObject.join)(outputRoot(context), 'deployments'),
     modelStore: (context, digest) => (0,external_node_path_namespaceObject.join)(outputRoot(context), 'models', digest.replace(/^sha256:/, '')),
 };
+/** A file as GitHub and reports name it: relative to the workspace when it lies inside. */
+function context_workspacePath(context, file) {
+    if (!(0,external_node_path_namespaceObject.isAbsolute)(file))
+        return file;
+    const path = (0,external_node_path_namespaceObject.relative)(context.root, file);
+    return path.startsWith('..') ? file : path;
+}
 function outputRoot(context) {
     return (0,external_node_path_namespaceObject.resolve)(context.root, context.config.outputDir);
 }
@@ -61224,8 +61231,18 @@ async function registerStep(context, input) {
         throw new errors_UserError('without envoy.yaml, say which files to register (--path FILE)');
     }
     const path = (0,external_node_path_namespaceObject.resolve)(input.path ? process.cwd() : context.root, input.path ?? model.path);
+    const { version, created } = input.mustExist
+        ? { version: await findRegistered(context, model, path), created: false }
+        : await registerFiles(context, model, path);
+    await storeModelFiles(context, version, path);
+    const signatureChanged = created && (await signatureDiffers(context, version));
+    if (input.alias)
+        await moveAliasManually(context, version, input.alias);
+    return { version, created, signatureChanged };
+}
+async function registerFiles(context, model, path) {
     const signature = model.format === 'onnx' ? await signatureOf(context, model, path) : undefined;
-    const { version, created } = await context.registry.register({
+    return context.registry.register({
         model: model.name,
         path,
         source: (0,external_node_path_namespaceObject.relative)(context.root, path) || '.',
@@ -61234,11 +61251,22 @@ async function registerStep(context, input) {
         lineage: lineageFromContext(context.github),
         now: context.now(),
     });
-    await storeModelFiles(context, version, path);
-    const signatureChanged = created && (await signatureDiffers(context, version));
-    if (input.alias)
-        await moveAliasManually(context, version, input.alias);
-    return { version, created, signatureChanged };
+}
+/** The registered version holding exactly these files, or a UserError saying they are new. */
+async function findRegistered(context, model, path) {
+    const { digest } = await computeModelDigest(path).catch((error) => {
+        if (error.code === 'ENOENT')
+            throw new errors_UserError(`model path ${path} does not exist`);
+        throw error;
+    });
+    const versions = await context.registry.listVersions(model.name);
+    const found = versions.find((version) => version.digest === digest);
+    if (found) {
+        context.log.info(`${path} is ${model.name} v${found.version} (${digest})`);
+        return found;
+    }
+    throw new errors_UserError(`${path} (${digest}) is not a registered version of ${model.name}: ` +
+        `these files were never registered, benchmarked and gated; nothing was written`);
 }
 /** Aliases that only a passing gate may move are refused here, before anything is written. */
 function checkManualAlias(model, alias) {
@@ -61289,6 +61317,9 @@ function describeSignature(signature) {
     return `inputs ${inputs.join(', ')}`;
 }
 async function moveAliasManually(context, version, alias) {
+    const current = (await context.registry.aliases(version.model))[alias];
+    if (current === version.version)
+        return;
     await context.registry.moveAlias(version.model, alias, version.version, {
         actor: context.github.actor ?? 'envoy',
         reason: `registered from ${version.source}`,
@@ -78078,7 +78109,8 @@ function code(text) {
 async function gateStep(context, input) {
     const model = selectModel(context.config, input.model);
     const version = await resolveVersion(context, model.name, input.version);
-    const targets = (input.targets?.length ? input.targets : [undefined]).map((name) => selectHardware(context.config, name));
+    const names = input.targets?.length ? [...new Set(input.targets)] : [undefined];
+    const targets = names.map((name) => selectHardware(context.config, name));
     if (input.resultsPath && targets.length > 1) {
         throw new errors_UserError('a results file can only be gated on one hardware target');
     }
@@ -78103,7 +78135,7 @@ async function gateTarget(context, version, target, resultsPath) {
         digest: version.digest,
         target: target.name,
         hardwareClass: results.hardware.class,
-        configFile: context.config.file,
+        configFile: context.config.file ? context_workspacePath(context, context.config.file) : undefined,
     });
     const reportPath = outputPaths.report(context, version.model, version.version, target.name);
     const digest = reportDigest(report);
@@ -78147,6 +78179,22 @@ async function findBaseline(context, version, alias, results) {
     }
     const otherClasses = [...new Set(earlier.map((candidate) => candidate.hardware.class))].filter((hardwareClass) => hardwareClass !== results.hardware.class);
     return { version: baselineVersion, results: sameClass.at(-1), otherClasses };
+}
+/** Errors on the settings line of each rule that failed, so the log points at them too. */
+function annotateFailingRules(context, output) {
+    const file = context.config.file ? workspacePath(context, context.config.file) : undefined;
+    for (const gate of output.gates) {
+        for (const outcome of gate.decision.outcomes) {
+            if (outcome.passed || outcome.skipped)
+                continue;
+            const position = outcome.rule.position;
+            context.log.error(`${gate.target}: ${outcome.rule.text}: ${outcome.reason}`, {
+                file: file ?? '',
+                line: position?.line,
+                column: position?.column,
+            });
+        }
+    }
 }
 function isSameRun(a, b) {
     return a.version === b.version && a.target === b.target && a.startedAt === b.startedAt;
@@ -79275,7 +79323,7 @@ function failingRuleAnnotations(context, gate) {
     const file = context.config.file;
     if (!file)
         return [];
-    const path = isAbsolute(file) ? relative(context.root, file) : file;
+    const path = workspacePath(context, file);
     return gate.decision.outcomes
         .filter((outcome) => !outcome.passed && !outcome.skipped && outcome.rule.position)
         .map((outcome) => ({
@@ -79370,12 +79418,17 @@ const VERSION_HELP = '--version V       version number or alias (default: the ne
 const COMMANDS = {
     register: {
         summary: 'register model files as a new version (or find the existing one)',
-        usage: 'envoy register [--model NAME] [--path FILE] [--alias NAME]',
-        options: { ...COMMON, ...commands_words('model', 'path', 'alias') },
+        usage: 'envoy register [--model NAME] [--path FILE] [--alias NAME] [--must-exist]',
+        options: {
+            ...COMMON,
+            ...commands_words('model', 'path', 'alias'),
+            'must-exist': { type: 'boolean', default: false },
+        },
         help: [
             MODEL_HELP,
             '--path FILE       register these files instead of the model path',
             '--alias NAME      point this alias at the version',
+            '--must-exist      only look the files up; fail unless they are a registered version',
         ],
     },
     build: {
@@ -79532,6 +79585,7 @@ const HANDLERS = {
             model: handlers_text(args.model),
             path: handlers_text(args.path),
             alias: handlers_text(args.alias),
+            mustExist: args['must-exist'] === true,
         });
         print(`${version.model} v${version.version} ${version.digest}${created ? '' : ' (already registered)'}`);
         return 0;

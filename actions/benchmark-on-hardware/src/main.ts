@@ -6,7 +6,7 @@ import {
   writeSummary,
 } from '@envoy/action-kit';
 import { renderResultsSummary } from '@envoy/benchmark';
-import { benchmarkStep } from '@envoy/pipeline';
+import { benchmarkStep, workspacePath } from '@envoy/pipeline';
 
 export const INPUTS = {
   ...COMMON_INPUTS,
@@ -34,7 +34,7 @@ export async function main(bundleUrl: string): Promise<void> {
     }),
   );
   setOutputs({
-    [OUTPUTS.resultsPath]: resultsPath,
+    [OUTPUTS.resultsPath]: workspacePath(step, resultsPath),
     [OUTPUTS.hardwareClass]: results.hardware.class,
     [OUTPUTS.stable]: results.stability?.stable ?? true,
     [OUTPUTS.latencyP50Ms]: results.metrics.latency_p50_ms?.value,

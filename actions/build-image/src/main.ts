@@ -5,7 +5,7 @@ import {
   setOutputs,
   writeSummary,
 } from '@envoy/action-kit';
-import { buildStep } from '@envoy/pipeline';
+import { buildStep, workspacePath } from '@envoy/pipeline';
 
 export const INPUTS = { ...COMMON_INPUTS, model: 'model', version: 'version' } as const;
 
@@ -23,8 +23,8 @@ export async function main(bundleUrl: string): Promise<void> {
   );
   setOutputs({
     [OUTPUTS.imageDigest]: image.manifestDigest,
-    [OUTPUTS.layoutPath]: image.layoutPath,
-    [OUTPUTS.containerfile]: image.containerfilePath,
+    [OUTPUTS.layoutPath]: workspacePath(step, image.layoutPath),
+    [OUTPUTS.containerfile]: workspacePath(step, image.containerfilePath),
     [OUTPUTS.tags]: image.tags.join(','),
   });
   await writeSummary(`### Image ${image.tags.join(', ')}\n\n\`${image.manifestDigest}\`\n`);

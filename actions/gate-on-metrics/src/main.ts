@@ -8,7 +8,7 @@ import {
   setOutputs,
   writeSummary,
 } from '@envoy/action-kit';
-import { gateStep, reportGateOnGitHub } from '@envoy/pipeline';
+import { annotateFailingRules, gateStep, reportGateOnGitHub, workspacePath } from '@envoy/pipeline';
 
 export const INPUTS = {
   ...COMMON_INPUTS,
@@ -45,12 +45,14 @@ export async function main(bundleUrl: string): Promise<void> {
   setOutputs({
     [OUTPUTS.passed]: output.verdict === 'passed',
     [OUTPUTS.verdict]: output.verdict,
-    [OUTPUTS.reportPath]: first?.reportPath,
+    [OUTPUTS.reportPath]: first && workspacePath(step, first.reportPath),
     [OUTPUTS.reportDigest]: first?.reportDigest,
     [OUTPUTS.promoted]: output.promoted?.alias ?? '',
   });
   await writeSummary(output.gates.map((gate) => gate.report).join('\n\n'));
+  annotateFailingRules(step, output);
   if (api) await step.log.group('Report on GitHub', () => reportGateOnGitHub(api, step, output));
+  else step.log.warning('github-token is empty: no pull request comment or check run was written');
   if (failOnReject && output.verdict !== 'passed') {
     core.setFailed(
       `${output.version.model} v${output.version.version}: gate verdict ${output.verdict}`,

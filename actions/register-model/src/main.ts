@@ -1,4 +1,5 @@
 import {
+  booleanInput,
   COMMON_INPUTS,
   createActionContext,
   optionalInput,
@@ -7,7 +8,13 @@ import {
 } from '@envoy/action-kit';
 import { registerStep } from '@envoy/pipeline';
 
-export const INPUTS = { ...COMMON_INPUTS, model: 'model', path: 'path', alias: 'alias' } as const;
+export const INPUTS = {
+  ...COMMON_INPUTS,
+  model: 'model',
+  path: 'path',
+  alias: 'alias',
+  mustExist: 'must-exist',
+} as const;
 
 export const OUTPUTS = {
   model: 'model',
@@ -24,6 +31,7 @@ export async function main(bundleUrl: string): Promise<void> {
       model: optionalInput(INPUTS.model),
       path: optionalInput(INPUTS.path),
       alias: optionalInput(INPUTS.alias),
+      mustExist: booleanInput(INPUTS.mustExist, false),
     }),
   );
   const { version } = output;

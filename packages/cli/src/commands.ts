@@ -34,12 +34,17 @@ const VERSION_HELP = '--version V       version number or alias (default: the ne
 export const COMMANDS: Record<string, CommandSpec> = {
   register: {
     summary: 'register model files as a new version (or find the existing one)',
-    usage: 'envoy register [--model NAME] [--path FILE] [--alias NAME]',
-    options: { ...COMMON, ...words('model', 'path', 'alias') },
+    usage: 'envoy register [--model NAME] [--path FILE] [--alias NAME] [--must-exist]',
+    options: {
+      ...COMMON,
+      ...words('model', 'path', 'alias'),
+      'must-exist': { type: 'boolean', default: false },
+    },
     help: [
       MODEL_HELP,
       '--path FILE       register these files instead of the model path',
       '--alias NAME      point this alias at the version',
+      '--must-exist      only look the files up; fail unless they are a registered version',
     ],
   },
   build: {

@@ -29,6 +29,7 @@ export const HANDLERS: Record<string, Handler> = {
       model: text(args.model),
       path: text(args.path),
       alias: text(args.alias),
+      mustExist: args['must-exist'] === true,
     });
     print(
       `${version.model} v${version.version} ${version.digest}${created ? '' : ' (already registered)'}`,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError, type Log, type ToolRunner } from '@envoy/core';
 import {
   effectiveRegistryBackend,
@@ -86,8 +86,8 @@ async function loadOrDefaultConfig(options: ContextOptions): Promise<EnvoyConfig
   if (existsSync(file)) return loadConfig(file);
   if (!options.defaultModel) {
     throw new UserError(
-      `${options.configFile}: no such file: write one (see docs/setup.md), ` +
-        `or name the model and its files (--model NAME --path FILE) to use embedded defaults`,
+      `${options.configFile}: no such file: write one (Envoy's docs/setup.md shows how), or ` +
+        `name the model and its files to work on embedded defaults (envoy --model NAME --path FILE)`,
       { file: options.configFile },
     );
   }
@@ -111,6 +111,13 @@ export const outputPaths = {
   modelStore: (context: StepContext, digest: string) =>
     join(outputRoot(context), 'models', digest.replace(/^sha256:/, '')),
 };
+
+/** A file as GitHub and reports name it: relative to the workspace when it lies inside. */
+export function workspacePath(context: StepContext, file: string): string {
+  if (!isAbsolute(file)) return file;
+  const path = relative(context.root, file);
+  return path.startsWith('..') ? file : path;
+}
 
 function outputRoot(context: StepContext): string {
   return resolve(context.root, context.config.outputDir);

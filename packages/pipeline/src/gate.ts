@@ -19,7 +19,7 @@ import {
 } from '@envoy/gate';
 import type { AliasMove } from '@envoy/registry';
 import type { StepContext } from './context.js';
-import { outputPaths } from './context.js';
+import { outputPaths, workspacePath } from './context.js';
 import { resolveVersion } from './build.js';
 
 export interface GateInput {
@@ -52,9 +52,8 @@ export interface GateOutput {
 export async function gateStep(context: StepContext, input: GateInput): Promise<GateOutput> {
   const model = selectModel(context.config, input.model);
   const version = await resolveVersion(context, model.name, input.version);
-  const targets = (input.targets?.length ? input.targets : [undefined]).map((name) =>
-    selectHardware(context.config, name),
-  );
+  const names = input.targets?.length ? [...new Set(input.targets)] : [undefined];
+  const targets = names.map((name) => selectHardware(context.config, name));
   if (input.resultsPath && targets.length > 1) {
     throw new UserError('a results file can only be gated on one hardware target');
   }
@@ -86,7 +85,7 @@ async function gateTarget(
     digest: version.digest,
     target: target.name,
     hardwareClass: results.hardware.class,
-    configFile: context.config.file,
+    configFile: context.config.file ? workspacePath(context, context.config.file) : undefined,
   });
   const reportPath = outputPaths.report(context, version.model, version.version, target.name);
   const digest = reportDigest(report);
@@ -153,6 +152,22 @@ async function findBaseline(
     (hardwareClass) => hardwareClass !== results.hardware.class,
   );
   return { version: baselineVersion, results: sameClass.at(-1), otherClasses };
+}
+
+/** Errors on the settings line of each rule that failed, so the log points at them too. */
+export function annotateFailingRules(context: StepContext, output: GateOutput): void {
+  const file = context.config.file ? workspacePath(context, context.config.file) : undefined;
+  for (const gate of output.gates) {
+    for (const outcome of gate.decision.outcomes) {
+      if (outcome.passed || outcome.skipped) continue;
+      const position = outcome.rule.position;
+      context.log.error(`${gate.target}: ${outcome.rule.text}: ${outcome.reason}`, {
+        file: file ?? '',
+        line: position?.line,
+        column: position?.column,
+      });
+    }
+  }
 }
 
 function isSameRun(a: BenchmarkResults, b: BenchmarkResults): boolean {

@@ -1,4 +1,3 @@
-import { isAbsolute, relative } from 'node:path';
 import {
   createDeployment,
   createGateCheckRun,
@@ -12,7 +11,7 @@ import {
 } from '@envoy/github';
 import { selectDeployTarget } from '@envoy/config';
 import type { Verdict } from '@envoy/gate';
-import type { StepContext } from './context.js';
+import { workspacePath, type StepContext } from './context.js';
 import type { GateOutput, TargetGate } from './gate.js';
 import { deployStep, type DeployInput, type DeployOutput } from './deploy.js';
 
@@ -99,7 +98,7 @@ async function warnOnFailure(
 function failingRuleAnnotations(context: StepContext, gate: TargetGate): GateAnnotation[] {
   const file = context.config.file;
   if (!file) return [];
-  const path = isAbsolute(file) ? relative(context.root, file) : file;
+  const path = workspacePath(context, file);
   return gate.decision.outcomes
     .filter((outcome) => !outcome.passed && !outcome.skipped && outcome.rule.position)
     .map((outcome) => ({

@@ -2,7 +2,7 @@ import { relative, resolve } from 'node:path';
 import type { ModelSignature, ModelVersion } from '@envoy/core';
 import { selectModel, type ModelSettings } from '@envoy/config';
 import { UserError } from '@envoy/core';
-import { checkAliasName } from '@envoy/registry';
+import { checkAliasName, computeModelDigest } from '@envoy/registry';
 import { lineageFromContext } from '@envoy/github';
 import { readModelSignature } from '@envoy/onnx';
 import type { StepContext } from './context.js';
@@ -14,6 +14,8 @@ export interface RegisterInput {
   path?: string;
   /** Points this alias at the version, e.g. `candidate` for a pull request. */
   alias?: string;
+  /** Only look the files up: fail, writing nothing, unless they are a registered version. */
+  mustExist?: boolean;
 }
 
 export interface RegisterOutput {
@@ -32,8 +34,18 @@ export async function registerStep(
     throw new UserError('without envoy.yaml, say which files to register (--path FILE)');
   }
   const path = resolve(input.path ? process.cwd() : context.root, input.path ?? model.path);
+  const { version, created } = input.mustExist
+    ? { version: await findRegistered(context, model, path), created: false }
+    : await registerFiles(context, model, path);
+  await storeModelFiles(context, version, path);
+  const signatureChanged = created && (await signatureDiffers(context, version));
+  if (input.alias) await moveAliasManually(context, version, input.alias);
+  return { version, created, signatureChanged };
+}
+
+async function registerFiles(context: StepContext, model: ModelSettings, path: string) {
   const signature = model.format === 'onnx' ? await signatureOf(context, model, path) : undefined;
-  const { version, created } = await context.registry.register({
+  return context.registry.register({
     model: model.name,
     path,
     source: relative(context.root, path) || '.',
@@ -42,10 +54,28 @@ export async function registerStep(
     lineage: lineageFromContext(context.github),
     now: context.now(),
   });
-  await storeModelFiles(context, version, path);
-  const signatureChanged = created && (await signatureDiffers(context, version));
-  if (input.alias) await moveAliasManually(context, version, input.alias);
-  return { version, created, signatureChanged };
+}
+
+/** The registered version holding exactly these files, or a UserError saying they are new. */
+async function findRegistered(
+  context: StepContext,
+  model: ModelSettings,
+  path: string,
+): Promise<ModelVersion> {
+  const { digest } = await computeModelDigest(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new UserError(`model path ${path} does not exist`);
+    throw error;
+  });
+  const versions = await context.registry.listVersions(model.name);
+  const found = versions.find((version) => version.digest === digest);
+  if (found) {
+    context.log.info(`${path} is ${model.name} v${found.version} (${digest})`);
+    return found;
+  }
+  throw new UserError(
+    `${path} (${digest}) is not a registered version of ${model.name}: ` +
+      `these files were never registered, benchmarked and gated; nothing was written`,
+  );
 }
 
 /** Aliases that only a passing gate may move are refused here, before anything is written. */
@@ -104,6 +134,8 @@ function describeSignature(signature: ModelSignature | undefined): string {
 }
 
 async function moveAliasManually(context: StepContext, version: ModelVersion, alias: string) {
+  const current = (await context.registry.aliases(version.model))[alias];
+  if (current === version.version) return;
   await context.registry.moveAlias(version.model, alias, version.version, {
     actor: context.github.actor ?? 'envoy',
     reason: `registered from ${version.source}`,
