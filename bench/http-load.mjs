@@ -28,14 +28,20 @@ if (process.argv[2] === 'serve') {
   serve();
 } else {
   const pin = process.argv.includes('--pin');
-  const numbers = process.argv.slice(2).filter((arg) => arg !== '--pin').map(Number);
+  const numbers = process.argv
+    .slice(2)
+    .filter((arg) => arg !== '--pin')
+    .map(Number);
   const [seconds = 4, connections = 16, rounds = 3] = numbers;
   await main(seconds, connections, rounds, pin);
 }
 
 /** Server on CPU 0, this process (and the wrk it starts) on CPU 1. */
 function pinProcesses(serverPid) {
-  for (const [cpu, pid] of [['0', serverPid], ['1', process.pid]]) {
+  for (const [cpu, pid] of [
+    ['0', serverPid],
+    ['1', process.pid],
+  ]) {
     const run = spawnSync('taskset', ['-a', '-p', '-c', cpu, String(pid)], { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`taskset failed: ${run.stderr || run.error}`);
   }
