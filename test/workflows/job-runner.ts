@@ -3,7 +3,7 @@
 // Envoy's steps run as their bundled actions, github-script steps run their script with the
 // parts of its API they use, and the job's `outputs:` are evaluated at the end.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { load } from 'js-yaml';
 import { runBundledAction, type ActionRun } from '../support/actions-runner.js';
@@ -100,7 +100,10 @@ async function runStep(
     }
     return { id, skipped: false, inputs, outputs: run.outputs, run };
   }
-  if (CHECKOUT.test(step.uses ?? '')) return { id, skipped: false, inputs, outputs: {} };
+  if (CHECKOUT.test(step.uses ?? '')) {
+    checkout(inputs, environment.workspace);
+    return { id, skipped: false, inputs, outputs: {} };
+  }
   if (GITHUB_SCRIPT.test(step.uses ?? '')) {
     const outputs = await runGitHubScript(inputs.script ?? '', env, environment);
     return { id, skipped: false, inputs, outputs };
@@ -108,7 +111,7 @@ async function runStep(
   if (step.run !== undefined) {
     const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], {
       cwd: environment.workspace,
-      env: { PATH: process.env.PATH, ...env },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       encoding: 'utf8',
     });
     if (result.status !== 0)
@@ -119,8 +122,30 @@ async function runStep(
 }
 
 /**
+ * actions/checkout. The workspace already holds the event's commit, a clone of its `origin`;
+ * a checkout of another `ref` into a `path` clones that branch of `origin` there afresh, as
+ * on a new runner.
+ */
+function checkout(inputs: Record<string, string>, workspace: string): void {
+  const { ref = '', path = '' } = inputs;
+  if (ref === '' && path === '') return;
+  if (ref === '' || path === '') {
+    throw new Error(`checkout emulation: give both ref and path, got ref '${ref}', path '${path}'`);
+  }
+  const origin = git(workspace, ['remote', 'get-url', 'origin']).trim();
+  rmSync(resolve(workspace, path), { recursive: true, force: true });
+  git(workspace, ['clone', '--quiet', '--depth=1', `--branch=${ref}`, origin, path]);
+}
+
+function git(cwd: string, args: string[]): string {
+  const result = spawnSync('git', args, { cwd, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+/**
  * Runs a github-script body with the parts of its API the templates use: `core` (outputs,
- * failures), `exec.getExecOutput` for `yq` (as the YAML file turned into JSON), `require`
+ * failures), `exec.getExecOutput` for `yq` (the YAML file turned into JSON), `require`
  * for node:fs in the workspace, `context.repo`, and the given `github` client.
  */
 async function runGitHubScript(
@@ -157,20 +182,33 @@ const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor a
   ...args: string[]
 ) => (...values: unknown[]) => Promise<unknown>;
 
-/** `yq --output-format=json --indent=0 '.hardware // []' FILE`, the only call the plan makes. */
+interface Settings {
+  hardware?: unknown[];
+  models?: Array<{ name: string }>;
+  registry?: { branch?: string };
+}
+
+/** The yq expressions the templates use, each as what it reads from the settings. */
+const YQ_EXPRESSIONS: Record<string, (settings: Settings) => unknown> = {
+  '.hardware // []': (settings) => settings.hardware ?? [],
+  '[(.models // [])[].name]': (settings) => (settings.models ?? []).map((model) => model.name),
+  '.registry.branch // "envoy-registry"': (settings) =>
+    settings.registry?.branch ?? 'envoy-registry',
+};
+
+/** `yq --output-format=json --indent=0 EXPRESSION FILE`, for the expressions above. */
 async function yq(tool: string, args: string[], environment: JobEnvironment) {
   const [format, indent, expression, file] = args;
+  const read = YQ_EXPRESSIONS[expression ?? ''];
   if (
     tool !== 'yq' ||
     format !== '--output-format=json' ||
     indent !== '--indent=0' ||
-    expression !== '.hardware // []' ||
+    read === undefined ||
     file === undefined
   ) {
     throw new Error(`yq emulation: unexpected call ${tool} ${args.join(' ')}`);
   }
-  const settings = load(readFileSync(resolve(environment.workspace, file), 'utf8')) as {
-    hardware?: unknown[];
-  };
-  return { exitCode: 0, stdout: JSON.stringify(settings.hardware ?? []), stderr: '' };
+  const settings = load(readFileSync(resolve(environment.workspace, file), 'utf8')) as Settings;
+  return { exitCode: 0, stdout: JSON.stringify(read(settings)), stderr: '' };
 }

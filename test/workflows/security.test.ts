@@ -142,6 +142,47 @@ describe('workflow template security', () => {
     expect(workflow.jobs.deploy?.environment).toMatchObject({ name: '${{ inputs.environment }}' });
   });
 
+  it('hands the registry token only to the checkout of jobs that push the registry', () => {
+    const secretsOf = (name: string) =>
+      Object.keys(
+        (reusableTemplate(name).workflow.on.workflow_call as { secrets?: object }).secrets ?? {},
+      );
+    expect(secretsOf('model-pr'), 'pull request jobs run unreviewed code').not.toContain(
+      'registry-token',
+    );
+    const users = jobsOf(reusable).flatMap(([path, id, job]) =>
+      (job.steps ?? []).flatMap((step, index) => {
+        const mentions = JSON.stringify({ ...step.with, ...step.env }).includes('registry-token');
+        return mentions ? [{ where: `${path} jobs.${id}.steps[${index}]`, job, step }] : [];
+      }),
+    );
+    expect(users.map(({ where }) => where)).toEqual([
+      'workflows-templates/model-release.yml jobs.deploy.steps[0]',
+      'workflows-templates/model-rebenchmark.yml jobs.rebenchmark.steps[0]',
+    ]);
+    for (const { where, job, step } of users) {
+      expect(step.uses, where).toMatch(/^actions\/checkout@/);
+      expect(step.with?.token, where).toBe('${{ secrets.registry-token || github.token }}');
+      expect((job.permissions as Record<string, string>).contents, where).toBe('write');
+    }
+  });
+
+  it('keeps checkout credentials only where a job fetches or pushes the registry branch', () => {
+    for (const [path, id, job] of jobsOf(reusable)) {
+      const checkouts = (job.steps ?? []).filter((step) =>
+        /^actions\/checkout@/.test(step.uses ?? ''),
+      );
+      const usesRegistry = (job.steps ?? []).some((step) =>
+        /\/envoy\/actions\//.test(step.uses ?? ''),
+      );
+      for (const checkout of checkouts) {
+        const persisted = checkout.with?.['persist-credentials'];
+        expect([true, false], `${path} jobs.${id}: say persist-credentials`).toContain(persisted);
+        if (persisted) expect(usesRegistry, `${path} jobs.${id} runs no Envoy step`).toBe(true);
+      }
+    }
+  });
+
   it.each(TEMPLATE_NAMES)(
     'starters/%s grants what the reusable workflow asks, and passes only inputs it declares',
     (name) => {

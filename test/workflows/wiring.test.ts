@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,17 +7,20 @@ import { evaluateValue } from './expressions.js';
 import { githubContext, runJob, type JobEnvironment, type JobRun } from './job-runner.js';
 import { reusableTemplate, ROOT, type Job } from './templates.js';
 
-// The templates' jobs run here one after another on one workspace, the registry local
-// (standing in for the envoy-registry branch every job would fetch): the pull request
-// benchmarks and gates the candidate, the release tag promotes and deploys it, and the
-// weekly re-benchmark measures production again.
+// The templates' jobs run here one after another on one workspace, a git clone of a bare
+// `origin` whose `envoy-registry` branch is the registry every job fetches and pushes: the
+// pull request benchmarks and gates the candidate, the release tag promotes and deploys it,
+// and the weekly re-benchmark measures production again after the default branch has moved
+// on to newer model files.
 
 const MODEL = join(ROOT, 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx');
+const NEWER_MODEL = join(ROOT, 'node_modules/@ricky0123/vad-web/dist/silero_vad_legacy.onnx');
+const MODEL_PATH = 'models/silero_vad.onnx';
 
 function settings(rule: string): string {
   return `version: '1'
 registry:
-  backend: local
+  backend: git
 models:
   - name: silero-vad
     path: models/silero_vad.onnx
@@ -46,12 +50,36 @@ deploy:
 `;
 }
 
-const PULL_REQUEST = {
-  number: 7,
-  head: { sha: 'a'.repeat(40), ref: 'better-vad', repo: { full_name: 'octo/models' } },
-};
-
 let workspace: string;
+let origin: string;
+/** The commit the pull request registered the candidate from. */
+let pullRequestCommit: string;
+
+function git(cwd: string, ...args: string[]): string {
+  const identity = ['-c', 'user.name=Octo', '-c', 'user.email=octo@example.com'];
+  const result = spawnSync('git', [...identity, ...args], { cwd, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/** Commits everything tracked or new on the workspace's main and pushes it to origin. */
+function commitAndPush(message: string): string {
+  git(workspace, 'add', '--all');
+  git(workspace, 'commit', '--quiet', '-m', message);
+  git(workspace, 'push', '--quiet', 'origin', 'main');
+  return git(workspace, 'rev-parse', 'HEAD');
+}
+
+function registryTip(): string {
+  return git(workspace, 'ls-remote', 'origin', 'refs/heads/envoy-registry');
+}
+
+function pullRequest() {
+  return {
+    number: 7,
+    head: { sha: pullRequestCommit, ref: 'better-vad', repo: { full_name: 'octo/models' } },
+  };
+}
 
 beforeAll(async () => {
   for (const name of [
@@ -65,15 +93,22 @@ beforeAll(async () => {
       throw new Error(`actions/${name}/dist/index.js is missing: run npm run build first`);
     });
   }
+  origin = await mkdtemp(join(tmpdir(), 'envoy-workflows-origin-'));
+  git(origin, 'init', '--quiet', '--bare', '--initial-branch=main');
   workspace = await mkdtemp(join(tmpdir(), 'envoy-workflows-'));
+  git(workspace, 'init', '--quiet', '--initial-branch=main');
+  git(workspace, 'remote', 'add', 'origin', origin);
   await mkdir(join(workspace, 'models'));
-  await copyFile(MODEL, join(workspace, 'models/silero_vad.onnx'));
+  await copyFile(MODEL, join(workspace, MODEL_PATH));
   await writeFile(join(workspace, 'envoy.yaml'), settings('latency_p99_ms <= 10000'));
+  await writeFile(join(workspace, '.gitignore'), '.envoy/\n.envoy-registry-branch/\n');
+  pullRequestCommit = commitAndPush('Add the model');
 });
 
 afterAll(async () => {
   await stopDeployedServers();
   await rm(workspace, { recursive: true, force: true });
+  await rm(origin, { recursive: true, force: true });
 });
 
 /** Stops what the deploy job left serving: each target's record names its server's pid. */
@@ -169,7 +204,7 @@ let candidate: { version: string; digest: string };
 describe('workflow templates wired to the bundled actions', () => {
   it('model-pr: registers the candidate, builds it, benchmarks and gates it on each target', async () => {
     const { workflow } = reusableTemplate('model-pr');
-    const event = { pull_request: PULL_REQUEST };
+    const event = { pull_request: pullRequest() };
     const plan = await runJob(
       workflow.jobs.plan!,
       environment('pull_request', event, { inputs: prInputs }),
@@ -187,6 +222,13 @@ describe('workflow templates wired to the bundled actions', () => {
       model: 'silero-vad',
       version: '1',
       created: 'true',
+    });
+    const registered = JSON.parse(
+      git(workspace, 'show', 'origin/envoy-registry:models/silero-vad/versions/1.json'),
+    ) as { source: string; lineage: { commit: string } };
+    expect(registered).toMatchObject({
+      source: MODEL_PATH,
+      lineage: { commit: pullRequestCommit },
     });
     expect(step(register, 'build').inputs).toMatchObject({ model: 'silero-vad', version: '1' });
     expect(register.outputs['image-digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -225,13 +267,15 @@ describe('workflow templates wired to the bundled actions', () => {
       'deploy-runs-on': '"ubuntu-latest"',
     };
     const event = { ref: 'refs/tags/v1.0.0', after: 'b'.repeat(40) };
+    const registryBefore = registryTip();
     const verify = await runJob(workflow.jobs.verify!, environment('push', event, { inputs }));
+    expect(step(verify, 'register').inputs['must-exist']).toBe('true');
     expect(step(verify, 'register').outputs).toMatchObject({
       version: candidate.version,
       digest: candidate.digest,
       created: 'false',
     });
-    expect(verify.steps.find((record) => record.id === 'step3')?.skipped).toBe(true);
+    expect(registryTip(), 'verifying writes nothing to the registry').toBe(registryBefore);
     const gate = step(verify, 'gate');
     expect(gate.inputs).toMatchObject({ target: 'cpu' });
     expect(gate.outputs).toMatchObject({ passed: 'true', promoted: '' });
@@ -248,7 +292,7 @@ describe('workflow templates wired to the bundled actions', () => {
     expect(deploy.outputs.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
   });
 
-  it('model-release: refuses files that no pull request benchmarked', async () => {
+  it('model-release: refuses files that no pull request benchmarked, writing nothing', async () => {
     const { workflow } = reusableTemplate('model-release');
     const inputs = { ...prInputs, 'promote-to': 'production' };
     const other = join(workspace, 'models/other.onnx');
@@ -261,15 +305,25 @@ describe('workflow templates wired to the bundled actions', () => {
       settings('latency_p99_ms <= 10000').replace('models/silero_vad.onnx', 'models/other.onnx'),
     );
     const job = workflow.jobs.verify!;
+    const registryBefore = registryTip();
     await expect(
       runJob(job, environment('push', {}, { inputs: { ...inputs, config: 'release.yaml' } })),
-    ).rejects.toThrow(/never benchmarked/);
+    ).rejects.toThrow(/is not a registered version of silero-vad.*nothing was written/);
+    expect(registryTip()).toBe(registryBefore);
   });
 
-  it('model-rebenchmark: measures production again and keeps quiet while it passes', async () => {
+  it('model-rebenchmark: measures the files production was registered from, not newer ones on main', async () => {
+    await copyFile(NEWER_MODEL, join(workspace, MODEL_PATH));
+    const newerCommit = commitAndPush('A newer model, not released yet');
     const { workflow } = reusableTemplate('model-rebenchmark');
     const inputs = rebenchmarkInputs;
     const plan = await runJob(workflow.jobs.plan!, environment('schedule', {}, { inputs }));
+    expect(plan.outputs).toMatchObject({
+      model: 'silero-vad',
+      version: candidate.version,
+      commit: pullRequestCommit,
+      source: MODEL_PATH,
+    });
     const needs = { plan: { outputs: plan.outputs } };
     const [matrix] = matrixLegs(
       workflow.jobs.rebenchmark!,
@@ -280,7 +334,15 @@ describe('workflow templates wired to the bundled actions', () => {
       workflow.jobs.rebenchmark!,
       environment('schedule', {}, { inputs, needs, matrix }, issues.client),
     );
-    expect(step(run, 'benchmark').inputs).toMatchObject({ version: 'production', target: 'cpu' });
+    expect(git(workspace, 'rev-parse', 'HEAD'), 'the default branch stays checked out').toBe(
+      newerCommit,
+    );
+    expect(await readFile(join(workspace, MODEL_PATH))).toEqual(await readFile(MODEL));
+    expect(step(run, 'benchmark').inputs).toMatchObject({
+      model: 'silero-vad',
+      version: candidate.version,
+      target: 'cpu',
+    });
     expect(step(run, 'gate').inputs).toMatchObject({ 'fail-on-reject': 'false' });
     expect(step(run, 'gate').outputs.passed).toBe('true');
     expect(run.steps.at(-1)!.skipped).toBe(true);
@@ -291,13 +353,8 @@ describe('workflow templates wired to the bundled actions', () => {
     const { workflow } = reusableTemplate('model-rebenchmark');
     await writeFile(join(workspace, 'envoy.yaml'), settings('latency_p99_ms <= 0.000001'));
     const inputs = rebenchmarkInputs;
-    const needs = {
-      plan: {
-        outputs: {
-          matrix: JSON.stringify({ include: [{ name: 'cpu', 'runs-on': '"ubuntu-latest"' }] }),
-        },
-      },
-    };
+    const plan = await runJob(workflow.jobs.plan!, environment('schedule', {}, { inputs }));
+    const needs = { plan: { outputs: plan.outputs } };
     const issues = new FakeIssues();
     for (const attempt of [1, 2]) {
       const run = await runJob(
@@ -317,11 +374,34 @@ describe('workflow templates wired to the bundled actions', () => {
     expect(created).toMatchObject({
       owner: 'octo',
       repo: 'models',
-      title: 'Envoy: the model production regressed on cpu',
+      title: 'Envoy: silero-vad production regressed on cpu',
       labels: ['envoy-regression'],
     });
     expect(created.body).toContain('latency_p99_ms');
+    expect(created.body).toContain(`production (v${candidate.version})`);
     expect(issues.calls[2]!.params).toMatchObject({ state: 'open', labels: 'envoy-regression' });
     expect(issues.calls[3]!.params).toMatchObject({ issue_number: 1 });
+  });
+
+  it.each([
+    ['a version with no recorded commit', { lineage: {} }, /has no recorded commit/],
+    ['a source outside the repository', { source: '../elsewhere' }, /expected a path inside/],
+  ])('model-rebenchmark: the plan refuses %s', async (_, change, message) => {
+    const registry = await mkdtemp(join(tmpdir(), 'envoy-workflows-registry-'));
+    try {
+      git(registry, 'clone', '--quiet', '--branch=envoy-registry', origin, '.');
+      const file = join(registry, 'models/silero-vad/versions', `${candidate.version}.json`);
+      const version = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      await writeFile(file, JSON.stringify({ ...version, ...change }));
+      git(registry, 'commit', '--quiet', '--all', '-m', 'Edit a version by hand');
+      git(registry, 'push', '--quiet', 'origin', 'envoy-registry');
+      const { workflow } = reusableTemplate('model-rebenchmark');
+      const env = environment('schedule', {}, { inputs: rebenchmarkInputs });
+      await expect(runJob(workflow.jobs.plan!, env)).rejects.toThrow(message);
+      git(registry, 'revert', '--quiet', '--no-edit', 'HEAD');
+      git(registry, 'push', '--quiet', 'origin', 'envoy-registry');
+    } finally {
+      await rm(registry, { recursive: true, force: true });
+    }
   });
 });
