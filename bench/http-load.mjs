@@ -3,14 +3,20 @@
 // Open Inference (v2) server running in its own process. Every tool runs for the same time at
 // the same connection count, in interleaved rounds (the machine is shared, so load from
 // elsewhere comes and goes); a tool's best round is its highest sustained rate. Prints
-// requests/s, latencies, the Node clients' CPU time per request, and the ratios.
-// From the repository root:
-//   node bench/http-load.mjs [seconds per run = 4] [connections = 16] [rounds = 3] [--pin]
+// requests/s (best and median round), latencies, the Node clients' CPU time per request, and
+// the ratios. From the repository root:
+//   node bench/http-load.mjs [seconds per run = 4] [connections = 16] [rounds = 3]
+//                            [--pin] [--server=canned|node]
 // --pin puts the server on CPU 0 and the clients on CPU 1 (taskset), so that no client's rate
 // depends on how much CPU it leaves the server.
+// --server=canned (the default) answers from a plain TCP server that writes one ready-made
+// HTTP answer per request, fast enough that the client, not the server, sets the rate: this
+// measures the clients. --server=node uses node:http, a realistic but slower server that
+// every client can saturate.
 import { fork, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,15 +31,18 @@ const ANSWER = {
 };
 
 if (process.argv[2] === 'serve') {
-  serve();
+  if (process.argv[3] === 'node') serveWithNodeHttp();
+  else serveCanned();
 } else {
-  const pin = process.argv.includes('--pin');
+  const flags = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
   const numbers = process.argv
     .slice(2)
-    .filter((arg) => arg !== '--pin')
+    .filter((arg) => !arg.startsWith('--'))
     .map(Number);
   const [seconds = 4, connections = 16, rounds = 3] = numbers;
-  await main(seconds, connections, rounds, pin);
+  const server = flags.find((flag) => flag.startsWith('--server='))?.slice(9) ?? 'canned';
+  if (!['canned', 'node'].includes(server)) throw new Error(`--server=${server}: canned or node`);
+  await main({ seconds, connections, rounds, pin: flags.includes('--pin'), server });
 }
 
 /** Server on CPU 0, this process (and the wrk it starts) on CPU 1. */
@@ -49,7 +58,7 @@ function pinProcesses(serverPid) {
 }
 
 /** The server process: answers every request with the same small v2 inference response. */
-function serve() {
+function serveWithNodeHttp() {
   const answer = Buffer.from(JSON.stringify(ANSWER));
   const headers = { 'content-type': 'application/json', 'content-length': answer.length };
   const server = http.createServer((request, response) => {
@@ -60,21 +69,60 @@ function serve() {
     });
   });
   server.keepAliveTimeout = 60_000;
+  listen(server);
+}
+
+/**
+ * The same answer from a plain TCP server: it reads each request's head and its
+ * Content-Length body, and writes the ready-made answer. It skips everything a real server
+ * does per request, so it outpaces every client here.
+ */
+function serveCanned() {
+  const body = JSON.stringify(ANSWER);
+  const answer = Buffer.from(
+    'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n' +
+      `content-length: ${body.length}\r\nkeep-alive: timeout=60\r\n\r\n${body}`,
+  );
+  const server = net.createServer((socket) => {
+    socket.setNoDelay(true);
+    let pending = '';
+    socket.on('data', (chunk) => {
+      pending += chunk.toString('latin1');
+      for (let length; (length = requestLength(pending)) > 0;) {
+        pending = pending.slice(length);
+        socket.write(answer);
+      }
+    });
+    socket.on('error', () => {});
+  });
+  listen(server);
+}
+
+/** Bytes of the first whole request in `text`, 0 while it is incomplete. */
+function requestLength(text) {
+  const headEnd = text.indexOf('\r\n\r\n');
+  if (headEnd < 0) return 0;
+  const bodyLength = Number(/content-length: *(\d+)/i.exec(text.slice(0, headEnd))?.[1] ?? 0);
+  const total = headEnd + 4 + bodyLength;
+  return text.length >= total ? total : 0;
+}
+
+function listen(server) {
   server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
   process.on('disconnect', () => process.exit(0));
 }
 
-async function main(seconds, connections, rounds, pin) {
+async function main({ seconds, connections, rounds, pin, server: serverKind }) {
   const { runLoad } = await bundleLoadgen();
   const autocannon = (await import('autocannon')).default;
   const haveWrk = ensureWrk();
-  const server = fork(fileURLToPath(import.meta.url), ['serve'], { stdio: 'inherit' });
+  const server = fork(fileURLToPath(import.meta.url), ['serve', serverKind], { stdio: 'inherit' });
   const { port } = await new Promise((resolve) => server.once('message', resolve));
   if (pin) pinProcesses(server.pid);
   const base = `http://127.0.0.1:${port}`;
   const cpu = os.cpus();
   console.log(
-    `loopback v2 server in its own process; ${connections} connections, ${seconds} s per run, ` +
+    `loopback v2 server (${serverKind}) in its own process; ${connections} connections, ${seconds} s per run, ` +
       `${rounds} rounds; ${cpu.length} CPUs (${cpu[0]?.model ?? 'unknown'}), node ${process.version}`,
   );
 
@@ -100,7 +148,7 @@ async function main(seconds, connections, rounds, pin) {
   } finally {
     server.disconnect();
   }
-  printTable(bestPerTool(runs));
+  printTable(summarisePerTool(runs));
 }
 
 /** Bundles the TypeScript package (and the @envoy packages it uses) into one .mjs file. */
@@ -219,25 +267,36 @@ function cpuMicroseconds(before) {
   return used.user + used.system;
 }
 
-/** Each tool's round with the most requests per second, in the order the tools first ran. */
-function bestPerTool(runs) {
-  const best = new Map();
-  for (const run of runs) {
-    if (!best.has(run.tool) || run.rps > best.get(run.tool).rps) best.set(run.tool, run);
-  }
-  return [...best.values()];
+/**
+ * Per tool, in the order the tools first ran: its best round (the highest sustained rate,
+ * whose latencies and CPU are shown) and the median rate of its rounds.
+ */
+function summarisePerTool(runs) {
+  const byTool = new Map();
+  for (const run of runs) byTool.set(run.tool, [...(byTool.get(run.tool) ?? []), run]);
+  return [...byTool.values()].map((rounds) => {
+    const rates = rounds.map((run) => run.rps).sort((a, b) => a - b);
+    const middle = Math.floor(rates.length / 2);
+    const median = rates.length % 2 ? rates[middle] : (rates[middle - 1] + rates[middle]) / 2;
+    const best = rounds.reduce((top, run) => (run.rps > top.rps ? run : top));
+    return { ...best, medianRps: median };
+  });
 }
 
 function printTable(rows) {
   const envoy = rows.find((row) => row.tool === '@envoy/loadgen');
+  const ratio = (row, key) => (envoy && row !== envoy ? (envoy[key] / row[key]).toFixed(2) : '');
   console.log('');
-  console.log('| tool | requests/s | p50 ms | p99 ms | errors | CPU µs/request | envoy ÷ tool |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    '| tool | best req/s | median req/s | p50 ms | p99 ms | errors | CPU µs/request | ' +
+      'envoy ÷ tool, best | envoy ÷ tool, median |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const row of rows) {
-    const ratio = envoy && row !== envoy ? (envoy.rps / row.rps).toFixed(2) : '';
     const cpu = row.cpuPerRequestUs === undefined ? 'n/a' : row.cpuPerRequestUs.toFixed(1);
-    const cells = [row.tool, Math.round(row.rps), fixed(row.p50), fixed(row.p99), row.errors];
-    console.log(`| ${[...cells, cpu, ratio].join(' | ')} |`);
+    const rates = [Math.round(row.rps), Math.round(row.medianRps)];
+    const cells = [row.tool, ...rates, fixed(row.p50), fixed(row.p99), row.errors, cpu];
+    console.log(`| ${[...cells, ratio(row, 'rps'), ratio(row, 'medianRps')].join(' | ')} |`);
   }
 }
 

@@ -1,4 +1,3 @@
-import { Pool } from 'undici';
 import { ClosedLoopRun, OpenLoopRun } from './loops.js';
 import { checkMode, resolveTarget } from './target.js';
 import type { LoadOptions, LoadReport } from './types.js';
@@ -17,23 +16,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   checkMode(mode);
   options.signal?.throwIfAborted();
 
-  const connections =
-    mode.kind === 'closed' ? mode.concurrency : (mode.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
-  const pool = new Pool(target.origin, {
-    connections,
-    pipelining: 1,
-    connectTimeout: options.timeoutMs,
-    // The run enforces timeoutMs over the whole request; undici's own timers are not needed.
-    headersTimeout: 0,
-    bodyTimeout: 0,
-  });
-  try {
-    const run =
-      mode.kind === 'closed'
-        ? new ClosedLoopRun(target, options, pool, mode.concurrency)
-        : new OpenLoopRun(target, options, pool, mode.rate, connections);
-    return await run.execute();
-  } finally {
-    await pool.destroy();
-  }
+  const run =
+    mode.kind === 'closed'
+      ? new ClosedLoopRun(target, options, mode.concurrency)
+      : new OpenLoopRun(target, options, mode.rate, mode.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+  return run.execute();
 }

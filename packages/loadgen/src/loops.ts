@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import type { Dispatcher } from 'undici';
 import { LoadRun } from './run.js';
 import type { RequestSlot } from './slot.js';
 import type { RequestTarget } from './target.js';
@@ -10,10 +9,9 @@ export class ClosedLoopRun extends LoadRun {
   constructor(
     target: RequestTarget,
     options: LoadOptions,
-    dispatcher: Dispatcher,
     private readonly concurrency: number,
   ) {
-    super(target, options, dispatcher);
+    super(target, options);
   }
 
   protected start(): void {
@@ -25,20 +23,11 @@ export class ClosedLoopRun extends LoadRun {
 
   protected release(slot: RequestSlot, now: number): void {
     if (now >= this.measureUntil) this.stopped = true;
-    if (this.stopped) return;
-    // An error reported from inside dispatch would otherwise recurse without end.
-    if (this.isDispatching) setImmediate(() => this.sendNext(slot));
-    else this.send(slot, now, now);
+    if (!this.stopped) this.send(slot, now, now);
   }
 
   protected halt(): void {
     this.stopped = true;
-  }
-
-  private sendNext(slot: RequestSlot): void {
-    if (this.stopped) return;
-    const now = performance.now();
-    this.send(slot, now, now);
   }
 }
 
@@ -57,11 +46,10 @@ export class OpenLoopRun extends LoadRun {
   constructor(
     target: RequestTarget,
     options: LoadOptions,
-    dispatcher: Dispatcher,
     rate: number,
     private readonly maxInFlight: number,
   ) {
-    super(target, options, dispatcher);
+    super(target, options);
     this.meanGapMs = 1000 / rate;
     this.nextArrival = this.startAt + this.gapMs();
   }

@@ -1,16 +1,16 @@
 import { performance } from 'node:perf_hooks';
-import type { Dispatcher } from 'undici';
 import { LatencyRecorder } from './latency.js';
 import { emptyErrorCounts, type Outcome } from './outcome.js';
 import { RequestSlot, type SlotOwner } from './slot.js';
-import type { RequestTarget } from './target.js';
+import type { Endpoint } from './connection.js';
+import { endpointOf, requestBytes, type RequestTarget } from './target.js';
 import type { LoadOptions, LoadReport } from './types.js';
 
 const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 
 /**
- * One load run: sends requests through `dispatcher` until the measured window closes, waits
- * for the requests still out, and reports. Subclasses decide when requests are sent.
+ * One load run: sends requests until the measured window closes, waits for the requests still
+ * out, closes its connections and reports. Subclasses decide when requests are sent.
  */
 export abstract class LoadRun implements SlotOwner {
   protected readonly slots: RequestSlot[] = [];
@@ -20,8 +20,8 @@ export abstract class LoadRun implements SlotOwner {
   protected readonly startAt = performance.now();
   protected readonly measureFrom: number;
   protected readonly measureUntil: number;
-  private readonly request: Dispatcher.DispatchOptions;
-  private dispatching = false;
+  private readonly endpoint: Endpoint;
+  private readonly request: Buffer;
 
   private requests = 0;
   private succeeded = 0;
@@ -43,16 +43,11 @@ export abstract class LoadRun implements SlotOwner {
   constructor(
     protected readonly target: RequestTarget,
     protected readonly options: LoadOptions,
-    private readonly dispatcher: Dispatcher,
   ) {
     this.measureFrom = this.startAt + options.warmupMs;
     this.measureUntil = this.measureFrom + options.durationMs;
-    this.request = {
-      path: target.path,
-      method: 'POST',
-      headers: target.headers,
-      body: target.body,
-    };
+    this.endpoint = endpointOf(target);
+    this.request = requestBytes(target);
     this.timeToFirstToken = target.streaming ? new LatencyRecorder() : null;
     this.interToken = target.streaming ? new LatencyRecorder() : null;
   }
@@ -82,28 +77,16 @@ export abstract class LoadRun implements SlotOwner {
   protected abstract halt(): void;
 
   protected newSlot(): RequestSlot {
-    const slot = new RequestSlot(this, this.target.streaming);
+    const slot = new RequestSlot(this, this.endpoint, this.target.streaming);
     this.slots.push(slot);
     return slot;
   }
 
-  /** True while inside `dispatcher.dispatch`, where an error may be reported synchronously. */
-  protected get isDispatching(): boolean {
-    return this.dispatching;
-  }
-
+  /** Sends on `slot`; an error is always reported later, never from inside this call. */
   protected send(slot: RequestSlot, scheduledAt: number, now: number): void {
-    slot.begin(scheduledAt, now);
     this.inFlight++;
     if (scheduledAt >= this.measureFrom) this.requests++;
-    this.dispatching = true;
-    try {
-      this.dispatcher.dispatch(this.request, slot);
-    } catch (error) {
-      slot.onError(error as Error);
-    } finally {
-      this.dispatching = false;
-    }
+    slot.send(this.request, scheduledAt, now);
   }
 
   /** An arrival that could not be sent (open loop, too many in flight): an `other` error. */
@@ -193,7 +176,7 @@ export abstract class LoadRun implements SlotOwner {
     this.abandon(this.options.signal?.reason);
   };
 
-  /** Stops at once and rejects; the caller closes the connections still open. */
+  /** Stops at once, drops the requests still out and rejects. */
   private abandon(reason: unknown): void {
     if (this.settle === null) return;
     const { reject } = this.settle;
@@ -206,5 +189,6 @@ export abstract class LoadRun implements SlotOwner {
     this.settle = null;
     for (const timer of this.timers) clearInterval(timer);
     this.options.signal?.removeEventListener('abort', this.onAbort);
+    for (const slot of this.slots) slot.close();
   }
 }

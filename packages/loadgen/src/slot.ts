@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Dispatcher } from 'undici';
+import { HttpConnection, type Endpoint, type ResponseHandler } from './connection.js';
 import { outcomeOfError, outcomeOfStatus, type Outcome } from './outcome.js';
 import { TokenStream } from './sse.js';
 
@@ -11,10 +11,11 @@ export interface SlotOwner {
 const TIMED_OUT = Object.assign(new Error('loadgen: request timed out'), { code: 'ETIMEDOUT' });
 
 /**
- * One outstanding request, and undici's handler for it. Slots are reused from request to
- * request so that the steady state allocates next to nothing per request.
+ * One request at a time over the slot's own connection, and the handler of its answer. Slots
+ * are reused from request to request so that the steady state allocates next to nothing per
+ * request.
  */
-export class RequestSlot implements Dispatcher.DispatchHandlers {
+export class RequestSlot implements ResponseHandler {
   /** When the request was due (open loop) or sent (closed loop): latency is measured from here. */
   scheduledAt = 0;
   /** When it was handed to the connection pool: the timeout runs from here. */
@@ -24,45 +25,45 @@ export class RequestSlot implements Dispatcher.DispatchHandlers {
   readonly tokens: TokenStream | null;
   private statusCode = 0;
   private timedOut = false;
-  private abortRequest: ((error?: Error) => void) | null = null;
+  private readonly connection: HttpConnection;
 
   constructor(
     private readonly owner: SlotOwner,
+    endpoint: Endpoint,
     streaming: boolean,
   ) {
+    this.connection = new HttpConnection(endpoint);
     this.tokens = streaming ? new TokenStream() : null;
   }
 
-  /** Marks the slot busy; the caller then dispatches it. */
-  begin(scheduledAt: number, now: number): void {
+  /** Sends `request`, whose latency runs from `scheduledAt`. */
+  send(request: Buffer, scheduledAt: number, now: number): void {
     this.scheduledAt = scheduledAt;
     this.sentAt = now;
     this.inFlight = true;
     this.timedOut = false;
     this.statusCode = 0;
-    this.abortRequest = null;
     this.tokens?.reset();
+    this.connection.send(request, this);
   }
 
-  /** Aborts the request; however it then ends, it counts as a timeout. */
+  /** Aborts the request; it counts as a timeout. */
   timeOut(): void {
     if (this.timedOut) return;
     this.timedOut = true;
-    this.abortRequest?.(TIMED_OUT);
+    this.connection.abort(TIMED_OUT);
   }
 
-  onConnect(abort: (error?: Error) => void): void {
-    this.abortRequest = abort;
+  close(): void {
+    this.connection.close();
   }
 
-  onHeaders(statusCode: number): boolean {
+  onHeaders(statusCode: number): void {
     this.statusCode = statusCode;
-    return true;
   }
 
-  onData(chunk: Buffer): boolean {
+  onData(chunk: Buffer): void {
     if (this.tokens !== null && this.statusCode < 300) this.tokens.push(chunk, performance.now());
-    return true;
   }
 
   onComplete(): void {
@@ -82,7 +83,6 @@ export class RequestSlot implements Dispatcher.DispatchHandlers {
   private end(outcome: Outcome, now: number): void {
     if (!this.inFlight) return;
     this.inFlight = false;
-    this.abortRequest = null;
     this.owner.finish(this, this.timedOut ? 'timeouts' : outcome, now);
   }
 }

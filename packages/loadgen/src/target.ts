@@ -1,13 +1,14 @@
 import { UserError } from '@envoy/core';
+import type { Endpoint } from './connection.js';
 import type { LoadOptions, LoopMode } from './types.js';
 
 /** One request, serialised once and sent over and over. */
 export interface RequestTarget {
-  /** `http://host:port`, what the connection pool connects to. */
+  /** `http://host:port`, what the connections connect to. */
   origin: string;
   path: string;
   body: Buffer;
-  /** Flat name/value list, the form undici takes without copying. */
+  /** Name, value, name, value, ...: sent besides Host and Content-Length. */
   headers: string[];
   /** OpenAI: a Server-Sent Events answer whose tokens are timed. */
   streaming: boolean;
@@ -36,6 +37,27 @@ export function resolveTarget(options: Omit<LoadOptions, 'mode'>): RequestTarget
   throw new UserError(
     `loadgen: protocol must be 'open-inference' or 'openai', got ${JSON.stringify(options.protocol)}`,
   );
+}
+
+/** Host, port and scheme of the target's origin. */
+export function endpointOf(target: RequestTarget): Endpoint {
+  const origin = new URL(target.origin);
+  const https = origin.protocol === 'https:';
+  return {
+    host: origin.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: origin.port === '' ? (https ? 443 : 80) : Number(origin.port),
+    tls: https,
+  };
+}
+
+/** The whole HTTP/1.1 request as it goes on the wire, serialised once. */
+export function requestBytes(target: RequestTarget): Buffer {
+  const lines = [`POST ${target.path} HTTP/1.1`, `host: ${new URL(target.origin).host}`];
+  for (let index = 0; index < target.headers.length; index += 2) {
+    lines.push(`${target.headers[index]}: ${target.headers[index + 1]}`);
+  }
+  lines.push(`content-length: ${target.body.length}`, '', '');
+  return Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), target.body]);
 }
 
 export function checkMode(mode: LoopMode): void {
