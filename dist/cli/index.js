@@ -14574,6 +14574,484 @@ exports.WasmHistogram = WasmHistogram;
 
 /***/ }),
 
+/***/ 9460:
+/***/ ((__unused_webpack_module, exports) => {
+
+var __webpack_unused_export__;
+/*jshint node:true */
+
+exports.e = HTTPParser;
+function HTTPParser(type) {
+  if (type !== undefined && type !== HTTPParser.REQUEST && type !== HTTPParser.RESPONSE) {
+    throw new Error('type must be REQUEST or RESPONSE');
+  }
+  if (type === undefined) {
+    // Node v12+
+  } else {
+    this.initialize(type);
+  }
+  this.maxHeaderSize=HTTPParser.maxHeaderSize
+}
+HTTPParser.prototype.initialize = function (type, async_resource) {
+  if (type !== HTTPParser.REQUEST && type !== HTTPParser.RESPONSE) {
+    throw new Error('type must be REQUEST or RESPONSE');
+  }
+  this.type = type;
+  this.state = type + '_LINE';
+  this.info = {
+    headers: [],
+    upgrade: false
+  };
+  this.trailers = [];
+  this.line = '';
+  this.isChunked = false;
+  this.connection = '';
+  this.headerSize = 0; // for preventing too big headers
+  this.body_bytes = null;
+  this.isUserCall = false;
+  this.hadError = false;
+};
+
+HTTPParser.encoding = 'ascii';
+HTTPParser.maxHeaderSize = 80 * 1024; // maxHeaderSize (in bytes) is configurable, but 80kb by default;
+HTTPParser.REQUEST = 'REQUEST';
+HTTPParser.RESPONSE = 'RESPONSE';
+
+// Note: *not* starting with kOnHeaders=0 line the Node parser, because any
+//   newly added constants (kOnTimeout in Node v12.19.0) will overwrite 0!
+var kOnHeaders = HTTPParser.kOnHeaders = 1;
+var kOnHeadersComplete = HTTPParser.kOnHeadersComplete = 2;
+var kOnBody = HTTPParser.kOnBody = 3;
+var kOnMessageComplete = HTTPParser.kOnMessageComplete = 4;
+
+// Some handler stubs, needed for compatibility
+HTTPParser.prototype[kOnHeaders] =
+HTTPParser.prototype[kOnHeadersComplete] =
+HTTPParser.prototype[kOnBody] =
+HTTPParser.prototype[kOnMessageComplete] = function () {};
+
+var compatMode0_12 = true;
+Object.defineProperty(HTTPParser, 'kOnExecute', {
+    get: function () {
+      // hack for backward compatibility
+      compatMode0_12 = false;
+      return 99;
+    }
+  });
+
+var methods = __webpack_unused_export__ = HTTPParser.methods = [
+  'DELETE',
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'COPY',
+  'LOCK',
+  'MKCOL',
+  'MOVE',
+  'PROPFIND',
+  'PROPPATCH',
+  'SEARCH',
+  'UNLOCK',
+  'BIND',
+  'REBIND',
+  'UNBIND',
+  'ACL',
+  'REPORT',
+  'MKACTIVITY',
+  'CHECKOUT',
+  'MERGE',
+  'M-SEARCH',
+  'NOTIFY',
+  'SUBSCRIBE',
+  'UNSUBSCRIBE',
+  'PATCH',
+  'PURGE',
+  'MKCALENDAR',
+  'LINK',
+  'UNLINK',
+  'SOURCE',
+];
+var method_connect = methods.indexOf('CONNECT');
+HTTPParser.prototype.reinitialize = HTTPParser;
+HTTPParser.prototype.close =
+HTTPParser.prototype.pause =
+HTTPParser.prototype.resume =
+HTTPParser.prototype.remove =
+HTTPParser.prototype.free = function () {};
+HTTPParser.prototype._compatMode0_11 = false;
+HTTPParser.prototype.getAsyncId = function() { return 0; };
+
+var headerState = {
+  REQUEST_LINE: true,
+  RESPONSE_LINE: true,
+  HEADER: true
+};
+HTTPParser.prototype.execute = function (chunk, start, length) {
+  if (!(this instanceof HTTPParser)) {
+    throw new TypeError('not a HTTPParser');
+  }
+
+  // backward compat to node < 0.11.4
+  // Note: the start and length params were removed in newer version
+  start = start || 0;
+  length = typeof length === 'number' ? length : chunk.length;
+
+  this.chunk = chunk;
+  this.offset = start;
+  var end = this.end = start + length;
+  try {
+    while (this.offset < end) {
+      if (this[this.state]()) {
+        break;
+      }
+    }
+  } catch (err) {
+    if (this.isUserCall) {
+      throw err;
+    }
+    this.hadError = true;
+    return err;
+  }
+  this.chunk = null;
+  length = this.offset - start;
+  if (headerState[this.state]) {
+    this.headerSize += length;
+    if (this.headerSize > (this.maxHeaderSize||HTTPParser.maxHeaderSize)) {
+      return new Error('max header size exceeded');
+    }
+  }
+  return length;
+};
+
+var stateFinishAllowed = {
+  REQUEST_LINE: true,
+  RESPONSE_LINE: true,
+  BODY_RAW: true
+};
+HTTPParser.prototype.finish = function () {
+  if (this.hadError) {
+    return;
+  }
+  if (!stateFinishAllowed[this.state]) {
+    return new Error('invalid state for EOF');
+  }
+  if (this.state === 'BODY_RAW') {
+    this.userCall()(this[kOnMessageComplete]());
+  }
+};
+
+// These three methods are used for an internal speed optimization, and it also
+// works if theses are noops. Basically consume() asks us to read the bytes
+// ourselves, but if we don't do it we get them through execute().
+HTTPParser.prototype.consume =
+HTTPParser.prototype.unconsume =
+HTTPParser.prototype.getCurrentBuffer = function () {};
+
+//For correct error handling - see HTTPParser#execute
+//Usage: this.userCall()(userFunction('arg'));
+HTTPParser.prototype.userCall = function () {
+  this.isUserCall = true;
+  var self = this;
+  return function (ret) {
+    self.isUserCall = false;
+    return ret;
+  };
+};
+
+HTTPParser.prototype.nextRequest = function () {
+  this.userCall()(this[kOnMessageComplete]());
+  this.reinitialize(this.type);
+};
+
+HTTPParser.prototype.consumeLine = function () {
+  var end = this.end,
+      chunk = this.chunk;
+  for (var i = this.offset; i < end; i++) {
+    if (chunk[i] === 0x0a) { // \n
+      var line = this.line + chunk.toString(HTTPParser.encoding, this.offset, i);
+      if (line.charAt(line.length - 1) === '\r') {
+        line = line.substr(0, line.length - 1);
+      }
+      this.line = '';
+      this.offset = i + 1;
+      return line;
+    }
+  }
+  //line split over multiple chunks
+  this.line += chunk.toString(HTTPParser.encoding, this.offset, this.end);
+  this.offset = this.end;
+};
+
+var headerExp = /^([^: \t]+):[ \t]*((?:.*[^ \t])|)/;
+var headerContinueExp = /^[ \t]+(.*[^ \t])/;
+HTTPParser.prototype.parseHeader = function (line, headers) {
+  if (line.indexOf('\r') !== -1) {
+    throw parseErrorCode('HPE_LF_EXPECTED');
+  }
+
+  var match = headerExp.exec(line);
+  var k = match && match[1];
+  if (k) { // skip empty string (malformed header)
+    headers.push(k);
+    headers.push(match[2]);
+  } else {
+    var matchContinue = headerContinueExp.exec(line);
+    if (matchContinue && headers.length) {
+      if (headers[headers.length - 1]) {
+        headers[headers.length - 1] += ' ';
+      }
+      headers[headers.length - 1] += matchContinue[1];
+    }
+  }
+};
+
+var requestExp = /^([A-Z-]+) ([^ ]+) HTTP\/(\d)\.(\d)$/;
+HTTPParser.prototype.REQUEST_LINE = function () {
+  var line = this.consumeLine();
+  if (!line) {
+    return;
+  }
+  var match = requestExp.exec(line);
+  if (match === null) {
+    throw parseErrorCode('HPE_INVALID_CONSTANT');
+  }
+  this.info.method = this._compatMode0_11 ? match[1] : methods.indexOf(match[1]);
+  if (this.info.method === -1) {
+    throw new Error('invalid request method');
+  }
+  this.info.url = match[2];
+  this.info.versionMajor = +match[3];
+  this.info.versionMinor = +match[4];
+  this.body_bytes = 0;
+  this.state = 'HEADER';
+};
+
+var responseExp = /^HTTP\/(\d)\.(\d) (\d{3}) ?(.*)$/;
+HTTPParser.prototype.RESPONSE_LINE = function () {
+  var line = this.consumeLine();
+  if (!line) {
+    return;
+  }
+  var match = responseExp.exec(line);
+  if (match === null) {
+    throw parseErrorCode('HPE_INVALID_CONSTANT');
+  }
+  this.info.versionMajor = +match[1];
+  this.info.versionMinor = +match[2];
+  var statusCode = this.info.statusCode = +match[3];
+  this.info.statusMessage = match[4];
+  // Implied zero length.
+  if ((statusCode / 100 | 0) === 1 || statusCode === 204 || statusCode === 304) {
+    this.body_bytes = 0;
+  }
+  this.state = 'HEADER';
+};
+
+HTTPParser.prototype.shouldKeepAlive = function () {
+  if (this.info.versionMajor > 0 && this.info.versionMinor > 0) {
+    if (this.connection.indexOf('close') !== -1) {
+      return false;
+    }
+  } else if (this.connection.indexOf('keep-alive') === -1) {
+    return false;
+  }
+  if (this.body_bytes !== null || this.isChunked) { // || skipBody
+    return true;
+  }
+  return false;
+};
+
+HTTPParser.prototype.HEADER = function () {
+  var line = this.consumeLine();
+  if (line === undefined) {
+    return;
+  }
+  var info = this.info;
+  if (line) {
+    this.parseHeader(line, info.headers);
+  } else {
+    var headers = info.headers;
+    var hasContentLength = false;
+    var currentContentLengthValue;
+    var hasUpgradeHeader = false;
+    for (var i = 0; i < headers.length; i += 2) {
+      switch (headers[i].toLowerCase()) {
+        case 'transfer-encoding':
+          this.isChunked = headers[i + 1].toLowerCase() === 'chunked';
+          break;
+        case 'content-length':
+          currentContentLengthValue = +headers[i + 1];
+          if (hasContentLength) {
+            // Fix duplicate Content-Length header with same values.
+            // Throw error only if values are different.
+            // Known issues:
+            // https://github.com/request/request/issues/2091#issuecomment-328715113
+            // https://github.com/nodejs/node/issues/6517#issuecomment-216263771
+            if (currentContentLengthValue !== this.body_bytes) {
+              throw parseErrorCode('HPE_UNEXPECTED_CONTENT_LENGTH');
+            }
+          } else {
+            hasContentLength = true;
+            this.body_bytes = currentContentLengthValue;
+          }
+          break;
+        case 'connection':
+          this.connection += headers[i + 1].toLowerCase();
+          break;
+        case 'upgrade':
+          hasUpgradeHeader = true;
+          break;
+      }
+    }
+
+    // if both isChunked and hasContentLength, isChunked wins
+    // This is required so the body is parsed using the chunked method, and matches
+    // Chrome's behavior.  We could, maybe, ignore them both (would get chunked
+    // encoding into the body), and/or disable shouldKeepAlive to be more
+    // resilient.
+    if (this.isChunked && hasContentLength) {
+      hasContentLength = false;
+      this.body_bytes = null;
+    }
+
+    // Logic from https://github.com/nodejs/http-parser/blob/921d5585515a153fa00e411cf144280c59b41f90/http_parser.c#L1727-L1737
+    // "For responses, "Upgrade: foo" and "Connection: upgrade" are
+    //   mandatory only when it is a 101 Switching Protocols response,
+    //   otherwise it is purely informational, to announce support.
+    if (hasUpgradeHeader && this.connection.indexOf('upgrade') != -1) {
+      info.upgrade = this.type === HTTPParser.REQUEST || info.statusCode === 101;
+    } else {
+      info.upgrade = info.method === method_connect;
+    }
+
+    if (this.isChunked && info.upgrade) {
+      this.isChunked = false;
+    }
+
+    info.shouldKeepAlive = this.shouldKeepAlive();
+    //problem which also exists in original node: we should know skipBody before calling onHeadersComplete
+    var skipBody;
+    if (compatMode0_12) {
+      skipBody = this.userCall()(this[kOnHeadersComplete](info));
+    } else {
+      skipBody = this.userCall()(this[kOnHeadersComplete](info.versionMajor,
+          info.versionMinor, info.headers, info.method, info.url, info.statusCode,
+          info.statusMessage, info.upgrade, info.shouldKeepAlive));
+    }
+    if (skipBody === 2) {
+      this.nextRequest();
+      return true;
+    } else if (this.isChunked && !skipBody) {
+      this.state = 'BODY_CHUNKHEAD';
+    } else if (skipBody || this.body_bytes === 0) {
+      this.nextRequest();
+      // For older versions of node (v6.x and older?), that return skipBody=1 or skipBody=true,
+      //   need this "return true;" if it's an upgrade request.
+      return info.upgrade;
+    } else if (this.body_bytes === null) {
+      this.state = 'BODY_RAW';
+    } else {
+      this.state = 'BODY_SIZED';
+    }
+  }
+};
+
+HTTPParser.prototype.BODY_CHUNKHEAD = function () {
+  var line = this.consumeLine();
+  if (line === undefined) {
+    return;
+  }
+  this.body_bytes = parseInt(line, 16);
+  if (!this.body_bytes) {
+    this.state = 'BODY_CHUNKTRAILERS';
+  } else {
+    this.state = 'BODY_CHUNK';
+  }
+};
+
+HTTPParser.prototype.BODY_CHUNK = function () {
+  var length = Math.min(this.end - this.offset, this.body_bytes);
+  // 0, length are for backwards compatibility. See: https://github.com/creationix/http-parser-js/pull/98
+  this.userCall()(this[kOnBody](this.chunk.slice(this.offset, this.offset + length), 0, length));
+  this.offset += length;
+  this.body_bytes -= length;
+  if (!this.body_bytes) {
+    this.state = 'BODY_CHUNKEMPTYLINE';
+  }
+};
+
+HTTPParser.prototype.BODY_CHUNKEMPTYLINE = function () {
+  var line = this.consumeLine();
+  if (line === undefined) {
+    return;
+  }
+  if (line !== '') {
+    throw new Error('Expected empty line');
+  }
+  this.state = 'BODY_CHUNKHEAD';
+};
+
+HTTPParser.prototype.BODY_CHUNKTRAILERS = function () {
+  var line = this.consumeLine();
+  if (line === undefined) {
+    return;
+  }
+  if (line) {
+    this.parseHeader(line, this.trailers);
+  } else {
+    if (this.trailers.length) {
+      this.userCall()(this[kOnHeaders](this.trailers, ''));
+    }
+    this.nextRequest();
+  }
+};
+
+HTTPParser.prototype.BODY_RAW = function () {
+  // 0, length are for backwards compatibility. See: https://github.com/creationix/http-parser-js/pull/98
+  this.userCall()(this[kOnBody](this.chunk.slice(this.offset, this.end), 0, this.end - this.offset));
+  this.offset = this.end;
+};
+
+HTTPParser.prototype.BODY_SIZED = function () {
+  var length = Math.min(this.end - this.offset, this.body_bytes);
+  // 0, length are for backwards compatibility. See: https://github.com/creationix/http-parser-js/pull/98
+  this.userCall()(this[kOnBody](this.chunk.slice(this.offset, this.offset + length), 0, length));
+  this.offset += length;
+  this.body_bytes -= length;
+  if (!this.body_bytes) {
+    this.nextRequest();
+  }
+};
+
+// backward compat to node < 0.11.6
+['Headers', 'HeadersComplete', 'Body', 'MessageComplete'].forEach(function (name) {
+  var k = HTTPParser['kOn' + name];
+  Object.defineProperty(HTTPParser.prototype, 'on' + name, {
+    get: function () {
+      return this[k];
+    },
+    set: function (to) {
+      // hack for backward compatibility
+      this._compatMode0_11 = true;
+      method_connect = 'CONNECT';
+      return (this[k] = to);
+    }
+  });
+});
+
+function parseErrorCode(code) {
+  var err = new Error('Parse Error');
+  err.code = code;
+  return err;
+}
+
+
+/***/ }),
+
 /***/ 1167:
 /***/ ((module) => {
 
@@ -53802,7 +54280,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5487);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8641);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), import.meta.url);
 
@@ -53811,7 +54289,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5487:
+/***/ 8641:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76167,6 +76645,128 @@ function totalErrors(errors) {
     return errors.http5xx + errors.http4xx + errors.timeouts + errors.resets + errors.other;
 }
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
+// EXTERNAL MODULE: ./node_modules/http-parser-js/http-parser.js
+var http_parser = __nccwpck_require__(9460);
+;// CONCATENATED MODULE: ./packages/loadgen/src/connection.ts
+
+
+
+/** The connection closed under a request (also when the server ends it cleanly). */
+function closedUnderRequest() {
+    return Object.assign(new Error('loadgen: the server closed the connection under the request'), {
+        code: 'ECONNRESET',
+    });
+}
+function badAnswer(reason) {
+    return Object.assign(new Error(`loadgen: the answer is not valid HTTP/1.1: ${reason.message}`), {
+        code: 'HPE_INVALID',
+    });
+}
+/**
+ * One keep-alive HTTP/1.1 connection that carries one request at a time, reconnecting
+ * whenever the last socket closed. The request is sent as ready-made bytes and the answer is
+ * read by http-parser-js, so a request costs one socket write and one parse: the load
+ * generator must stay cheaper per request than the server it measures.
+ */
+class HttpConnection {
+    endpoint;
+    socket = null;
+    parser = new http_parser/* HTTPParser */.e(http_parser/* HTTPParser */.e.RESPONSE);
+    handler = null;
+    keepAlive = true;
+    requestsSent = 0;
+    constructor(endpoint) {
+        this.endpoint = endpoint;
+        this.parser[http_parser/* HTTPParser */.e.kOnHeadersComplete] = (info) => {
+            this.keepAlive = info.shouldKeepAlive;
+            this.handler?.onHeaders(info.statusCode);
+        };
+        this.parser[http_parser/* HTTPParser */.e.kOnBody] = (chunk) => this.handler?.onData(chunk);
+        this.parser[http_parser/* HTTPParser */.e.kOnMessageComplete] = () => this.completed();
+    }
+    /** Writes `request`; `handler` hears how it ends. One request at a time. */
+    send(request, handler) {
+        this.handler = handler;
+        this.requestsSent++;
+        (this.socket ?? this.connect()).write(request);
+    }
+    /** Ends the request in flight with `error` and drops the socket. */
+    abort(error) {
+        this.dropSocket();
+        this.fail(error);
+    }
+    close() {
+        this.handler = null;
+        this.dropSocket();
+    }
+    connect() {
+        const { host, port } = this.endpoint;
+        const socket = this.endpoint.tls
+            ? external_node_tls_default().connect({ host, port, servername: external_node_net_default().isIP(host) ? undefined : host })
+            : external_node_net_default().connect({ host, port });
+        socket.setNoDelay(true);
+        this.parser.reinitialize(http_parser/* HTTPParser */.e.RESPONSE);
+        this.keepAlive = true;
+        socket.on('data', (chunk) => this.received(socket, chunk));
+        socket.on('end', () => this.ended(socket));
+        socket.on('error', (error) => this.lost(socket, error));
+        socket.on('close', () => this.lost(socket, closedUnderRequest()));
+        this.socket = socket;
+        return socket;
+    }
+    received(socket, chunk) {
+        if (socket !== this.socket)
+            return;
+        if (this.handler === null) {
+            this.abort(badAnswer(new Error('data arrived with no request out')));
+            return;
+        }
+        const parsed = this.parser.execute(chunk);
+        if (parsed instanceof Error)
+            this.abort(badAnswer(parsed));
+    }
+    /** The server finished sending: an answer that runs until the close ends here. */
+    ended(socket) {
+        if (socket !== this.socket)
+            return;
+        this.dropSocket();
+        const request = this.requestsSent;
+        this.parser.finish();
+        // Unless finishing completed the answer (and the next request may already be out).
+        if (this.requestsSent === request)
+            this.fail(closedUnderRequest());
+    }
+    lost(socket, error) {
+        if (socket !== this.socket)
+            return;
+        this.dropSocket();
+        this.fail(error);
+    }
+    completed() {
+        const handler = this.handler;
+        this.handler = null;
+        if (!this.keepAlive)
+            this.dropSocket();
+        handler?.onComplete();
+    }
+    fail(error) {
+        const handler = this.handler;
+        this.handler = null;
+        handler?.onError(error);
+    }
+    dropSocket() {
+        const socket = this.socket;
+        this.socket = null;
+        socket?.destroy();
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:string_decoder"
 const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 ;// CONCATENATED MODULE: ./packages/loadgen/src/sse.ts
@@ -76267,10 +76867,12 @@ function sse_isRecord(value) {
 
 
 
+
 const TIMED_OUT = Object.assign(new Error('loadgen: request timed out'), { code: 'ETIMEDOUT' });
 /**
- * One outstanding request, and undici's handler for it. Slots are reused from request to
- * request so that the steady state allocates next to nothing per request.
+ * One request at a time over the slot's own connection, and the handler of its answer. Slots
+ * are reused from request to request so that the steady state allocates next to nothing per
+ * request.
  */
 class RequestSlot {
     owner;
@@ -76283,39 +76885,38 @@ class RequestSlot {
     tokens;
     statusCode = 0;
     timedOut = false;
-    abortRequest = null;
-    constructor(owner, streaming) {
+    connection;
+    constructor(owner, endpoint, streaming) {
         this.owner = owner;
+        this.connection = new HttpConnection(endpoint);
         this.tokens = streaming ? new TokenStream() : null;
     }
-    /** Marks the slot busy; the caller then dispatches it. */
-    begin(scheduledAt, now) {
+    /** Sends `request`, whose latency runs from `scheduledAt`. */
+    send(request, scheduledAt, now) {
         this.scheduledAt = scheduledAt;
         this.sentAt = now;
         this.inFlight = true;
         this.timedOut = false;
         this.statusCode = 0;
-        this.abortRequest = null;
         this.tokens?.reset();
+        this.connection.send(request, this);
     }
-    /** Aborts the request; however it then ends, it counts as a timeout. */
+    /** Aborts the request; it counts as a timeout. */
     timeOut() {
         if (this.timedOut)
             return;
         this.timedOut = true;
-        this.abortRequest?.(TIMED_OUT);
+        this.connection.abort(TIMED_OUT);
     }
-    onConnect(abort) {
-        this.abortRequest = abort;
+    close() {
+        this.connection.close();
     }
     onHeaders(statusCode) {
         this.statusCode = statusCode;
-        return true;
     }
     onData(chunk) {
         if (this.tokens !== null && this.statusCode < 300)
             this.tokens.push(chunk, external_node_perf_hooks_.performance.now());
-        return true;
     }
     onComplete() {
         const now = external_node_perf_hooks_.performance.now();
@@ -76334,306 +76935,7 @@ class RequestSlot {
         if (!this.inFlight)
             return;
         this.inFlight = false;
-        this.abortRequest = null;
         this.owner.finish(this, this.timedOut ? 'timeouts' : outcome, now);
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/loadgen/src/run.ts
-
-
-
-
-const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
-/**
- * One load run: sends requests through `dispatcher` until the measured window closes, waits
- * for the requests still out, and reports. Subclasses decide when requests are sent.
- */
-class LoadRun {
-    target;
-    options;
-    dispatcher;
-    slots = [];
-    /** No new request is sent once set. */
-    stopped = false;
-    inFlight = 0;
-    startAt = external_node_perf_hooks_.performance.now();
-    measureFrom;
-    measureUntil;
-    request;
-    dispatching = false;
-    requests = 0;
-    succeeded = 0;
-    errors = emptyErrorCounts();
-    latency = new LatencyRecorder();
-    timeToFirstToken;
-    interToken;
-    tokens = 0;
-    completedAll = 0;
-    errorsAll = 0;
-    progressMark = { at: this.startAt, finished: 0 };
-    timers = [];
-    settle = null;
-    constructor(target, options, dispatcher) {
-        this.target = target;
-        this.options = options;
-        this.dispatcher = dispatcher;
-        this.measureFrom = this.startAt + options.warmupMs;
-        this.measureUntil = this.measureFrom + options.durationMs;
-        this.request = {
-            path: target.path,
-            method: 'POST',
-            headers: target.headers,
-            body: target.body,
-        };
-        this.timeToFirstToken = target.streaming ? new LatencyRecorder() : null;
-        this.interToken = target.streaming ? new LatencyRecorder() : null;
-    }
-    execute() {
-        return new Promise((resolve, reject) => {
-            this.settle = { resolve, reject };
-            const sweepMs = Math.min(100, Math.max(1, this.options.timeoutMs / 10));
-            this.timers.push(setInterval(this.sweepTimeouts, sweepMs));
-            if (this.options.onProgress) {
-                const every = this.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
-                this.timers.push(setInterval(this.reportProgress, every));
-            }
-            this.options.signal?.addEventListener('abort', this.onAbort);
-            this.start();
-            this.settleIfDrained();
-        });
-    }
-    newSlot() {
-        const slot = new RequestSlot(this, this.target.streaming);
-        this.slots.push(slot);
-        return slot;
-    }
-    /** True while inside `dispatcher.dispatch`, where an error may be reported synchronously. */
-    get isDispatching() {
-        return this.dispatching;
-    }
-    send(slot, scheduledAt, now) {
-        slot.begin(scheduledAt, now);
-        this.inFlight++;
-        if (scheduledAt >= this.measureFrom)
-            this.requests++;
-        this.dispatching = true;
-        try {
-            this.dispatcher.dispatch(this.request, slot);
-        }
-        catch (error) {
-            slot.onError(error);
-        }
-        finally {
-            this.dispatching = false;
-        }
-    }
-    /** An arrival that could not be sent (open loop, too many in flight): an `other` error. */
-    refuse(scheduledAt) {
-        this.errorsAll++;
-        if (scheduledAt < this.measureFrom)
-            return;
-        this.requests++;
-        this.errors.other++;
-    }
-    finish(slot, outcome, now) {
-        this.inFlight--;
-        if (outcome === 'ok')
-            this.completedAll++;
-        else
-            this.errorsAll++;
-        if (slot.scheduledAt >= this.measureFrom)
-            this.record(slot, outcome, now);
-        this.release(slot, now);
-        this.settleIfDrained();
-    }
-    settleIfDrained() {
-        if (!this.stopped || this.inFlight > 0 || this.settle === null)
-            return;
-        const { resolve } = this.settle;
-        this.cleanUp();
-        resolve(this.report());
-    }
-    record(slot, outcome, now) {
-        if (outcome !== 'ok') {
-            this.errors[outcome]++;
-            return;
-        }
-        this.succeeded++;
-        this.latency.recordMs(now - slot.scheduledAt);
-        const stream = slot.tokens;
-        if (stream === null || stream.tokens === 0)
-            return;
-        this.tokens += stream.tokens;
-        this.timeToFirstToken?.recordMs(stream.firstTokenAt - slot.scheduledAt);
-        for (const gap of stream.gapsMs)
-            this.interToken?.recordMs(gap);
-    }
-    report() {
-        const seconds = this.options.durationMs / 1000;
-        const report = {
-            mode: this.options.mode,
-            durationMs: this.options.durationMs,
-            requests: this.requests,
-            succeeded: this.succeeded,
-            errors: { ...this.errors },
-            throughputPerSecond: this.succeeded / seconds,
-            latencyMs: this.latency.summary(),
-        };
-        if (this.timeToFirstToken && this.interToken) {
-            report.timeToFirstTokenMs = this.timeToFirstToken.summary();
-            report.interTokenMs = this.interToken.summary();
-            report.tokensPerSecond = this.tokens / seconds;
-        }
-        return report;
-    }
-    sweepTimeouts = () => {
-        const deadline = external_node_perf_hooks_.performance.now() - this.options.timeoutMs;
-        for (const slot of this.slots) {
-            if (slot.inFlight && slot.sentAt <= deadline)
-                slot.timeOut();
-        }
-    };
-    reportProgress = () => {
-        const now = external_node_perf_hooks_.performance.now();
-        const finished = this.completedAll + this.errorsAll;
-        const seconds = (now - this.progressMark.at) / 1000;
-        const ratePerSecond = seconds > 0 ? (finished - this.progressMark.finished) / seconds : 0;
-        this.progressMark = { at: now, finished };
-        try {
-            this.options.onProgress?.({
-                elapsedMs: now - this.startAt,
-                remainingMs: Math.max(0, this.measureUntil - now),
-                ratePerSecond,
-                completed: this.completedAll,
-                errors: this.errorsAll,
-            });
-        }
-        catch (error) {
-            this.abandon(error);
-        }
-    };
-    onAbort = () => {
-        this.abandon(this.options.signal?.reason);
-    };
-    /** Stops at once and rejects; the caller closes the connections still open. */
-    abandon(reason) {
-        if (this.settle === null)
-            return;
-        const { reject } = this.settle;
-        this.halt();
-        this.cleanUp();
-        reject(reason);
-    }
-    cleanUp() {
-        this.settle = null;
-        for (const timer of this.timers)
-            clearInterval(timer);
-        this.options.signal?.removeEventListener('abort', this.onAbort);
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/loadgen/src/loops.ts
-
-
-/** Closed loop: `concurrency` workers, each sending its next request when the last one ends. */
-class ClosedLoopRun extends LoadRun {
-    concurrency;
-    constructor(target, options, dispatcher, concurrency) {
-        super(target, options, dispatcher);
-        this.concurrency = concurrency;
-    }
-    start() {
-        for (let worker = 0; worker < this.concurrency; worker++) {
-            const now = external_node_perf_hooks_.performance.now();
-            this.send(this.newSlot(), now, now);
-        }
-    }
-    release(slot, now) {
-        if (now >= this.measureUntil)
-            this.stopped = true;
-        if (this.stopped)
-            return;
-        // An error reported from inside dispatch would otherwise recurse without end.
-        if (this.isDispatching)
-            setImmediate(() => this.sendNext(slot));
-        else
-            this.send(slot, now, now);
-    }
-    halt() {
-        this.stopped = true;
-    }
-    sendNext(slot) {
-        if (this.stopped)
-            return;
-        const now = external_node_perf_hooks_.performance.now();
-        this.send(slot, now, now);
-    }
-}
-/**
- * Open loop: Poisson arrivals (exponential gaps) at `rate` per second. Each request's latency
- * runs from its scheduled arrival, so a late send or a slow server shows in the figures (no
- * coordinated omission). An arrival finding `maxInFlight` requests out is refused.
- */
-class OpenLoopRun extends LoadRun {
-    maxInFlight;
-    free = [];
-    meanGapMs;
-    nextArrival;
-    timer = null;
-    immediate = null;
-    constructor(target, options, dispatcher, rate, maxInFlight) {
-        super(target, options, dispatcher);
-        this.maxInFlight = maxInFlight;
-        this.meanGapMs = 1000 / rate;
-        this.nextArrival = this.startAt + this.gapMs();
-    }
-    start() {
-        this.tick();
-    }
-    release(slot) {
-        this.free.push(slot);
-    }
-    halt() {
-        this.stopped = true;
-        if (this.timer !== null)
-            clearTimeout(this.timer);
-        if (this.immediate !== null)
-            clearImmediate(this.immediate);
-        this.timer = null;
-        this.immediate = null;
-    }
-    /** Sends every arrival that is due, then sleeps until the next one (spinning its last 1 ms). */
-    tick = () => {
-        this.timer = null;
-        this.immediate = null;
-        if (this.stopped)
-            return;
-        const now = external_node_perf_hooks_.performance.now();
-        while (this.nextArrival <= now && this.nextArrival < this.measureUntil) {
-            this.arrive(this.nextArrival, now);
-            this.nextArrival += this.gapMs();
-        }
-        if (this.nextArrival >= this.measureUntil) {
-            this.halt();
-            this.settleIfDrained();
-            return;
-        }
-        const wait = this.nextArrival - now;
-        if (wait > 1)
-            this.timer = setTimeout(this.tick, wait - 1);
-        else
-            this.immediate = setImmediate(this.tick);
-    };
-    arrive(scheduledAt, now) {
-        if (this.inFlight >= this.maxInFlight) {
-            this.refuse(scheduledAt);
-            return;
-        }
-        this.send(this.free.pop() ?? this.newSlot(), scheduledAt, now);
-    }
-    gapMs() {
-        return -Math.log(1 - Math.random()) * this.meanGapMs;
     }
 }
 
@@ -76658,6 +76960,25 @@ function resolveTarget(options) {
         return { origin: base.origin, path, body, headers: STREAM_HEADERS, streaming: true };
     }
     throw new errors_UserError(`loadgen: protocol must be 'open-inference' or 'openai', got ${JSON.stringify(options.protocol)}`);
+}
+/** Host, port and scheme of the target's origin. */
+function endpointOf(target) {
+    const origin = new URL(target.origin);
+    const https = origin.protocol === 'https:';
+    return {
+        host: origin.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: origin.port === '' ? (https ? 443 : 80) : Number(origin.port),
+        tls: https,
+    };
+}
+/** The whole HTTP/1.1 request as it goes on the wire, serialised once. */
+function requestBytes(target) {
+    const lines = [`POST ${target.path} HTTP/1.1`, `host: ${new URL(target.origin).host}`];
+    for (let index = 0; index < target.headers.length; index += 2) {
+        lines.push(`${target.headers[index]}: ${target.headers[index + 1]}`);
+    }
+    lines.push(`content-length: ${target.body.length}`, '', '');
+    return Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), target.body]);
 }
 function checkMode(mode) {
     if (mode.kind === 'closed') {
@@ -76747,8 +77068,278 @@ function preview(value) {
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-;// CONCATENATED MODULE: ./packages/loadgen/src/load.ts
+;// CONCATENATED MODULE: ./packages/loadgen/src/run.ts
 
+
+
+
+
+const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
+/**
+ * One load run: sends requests until the measured window closes, waits for the requests still
+ * out, closes its connections and reports. Subclasses decide when requests are sent.
+ */
+class LoadRun {
+    target;
+    options;
+    slots = [];
+    /** No new request is sent once set. */
+    stopped = false;
+    inFlight = 0;
+    startAt = external_node_perf_hooks_.performance.now();
+    measureFrom;
+    measureUntil;
+    endpoint;
+    request;
+    requests = 0;
+    succeeded = 0;
+    errors = emptyErrorCounts();
+    latency = new LatencyRecorder();
+    timeToFirstToken;
+    interToken;
+    tokens = 0;
+    completedAll = 0;
+    errorsAll = 0;
+    progressMark = { at: this.startAt, finished: 0 };
+    timers = [];
+    settle = null;
+    constructor(target, options) {
+        this.target = target;
+        this.options = options;
+        this.measureFrom = this.startAt + options.warmupMs;
+        this.measureUntil = this.measureFrom + options.durationMs;
+        this.endpoint = endpointOf(target);
+        this.request = requestBytes(target);
+        this.timeToFirstToken = target.streaming ? new LatencyRecorder() : null;
+        this.interToken = target.streaming ? new LatencyRecorder() : null;
+    }
+    execute() {
+        return new Promise((resolve, reject) => {
+            this.settle = { resolve, reject };
+            const sweepMs = Math.min(100, Math.max(1, this.options.timeoutMs / 10));
+            this.timers.push(setInterval(this.sweepTimeouts, sweepMs));
+            if (this.options.onProgress) {
+                const every = this.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
+                this.timers.push(setInterval(this.reportProgress, every));
+            }
+            this.options.signal?.addEventListener('abort', this.onAbort);
+            this.start();
+            this.settleIfDrained();
+        });
+    }
+    newSlot() {
+        const slot = new RequestSlot(this, this.endpoint, this.target.streaming);
+        this.slots.push(slot);
+        return slot;
+    }
+    /** Sends on `slot`; an error is always reported later, never from inside this call. */
+    send(slot, scheduledAt, now) {
+        this.inFlight++;
+        if (scheduledAt >= this.measureFrom)
+            this.requests++;
+        slot.send(this.request, scheduledAt, now);
+    }
+    /** An arrival that could not be sent (open loop, too many in flight): an `other` error. */
+    refuse(scheduledAt) {
+        this.errorsAll++;
+        if (scheduledAt < this.measureFrom)
+            return;
+        this.requests++;
+        this.errors.other++;
+    }
+    finish(slot, outcome, now) {
+        this.inFlight--;
+        if (outcome === 'ok')
+            this.completedAll++;
+        else
+            this.errorsAll++;
+        if (slot.scheduledAt >= this.measureFrom)
+            this.record(slot, outcome, now);
+        this.release(slot, now);
+        this.settleIfDrained();
+    }
+    settleIfDrained() {
+        if (!this.stopped || this.inFlight > 0 || this.settle === null)
+            return;
+        const { resolve } = this.settle;
+        this.cleanUp();
+        resolve(this.report());
+    }
+    record(slot, outcome, now) {
+        if (outcome !== 'ok') {
+            this.errors[outcome]++;
+            return;
+        }
+        this.succeeded++;
+        this.latency.recordMs(now - slot.scheduledAt);
+        const stream = slot.tokens;
+        if (stream === null || stream.tokens === 0)
+            return;
+        this.tokens += stream.tokens;
+        this.timeToFirstToken?.recordMs(stream.firstTokenAt - slot.scheduledAt);
+        for (const gap of stream.gapsMs)
+            this.interToken?.recordMs(gap);
+    }
+    report() {
+        const seconds = this.options.durationMs / 1000;
+        const report = {
+            mode: this.options.mode,
+            durationMs: this.options.durationMs,
+            requests: this.requests,
+            succeeded: this.succeeded,
+            errors: { ...this.errors },
+            throughputPerSecond: this.succeeded / seconds,
+            latencyMs: this.latency.summary(),
+        };
+        if (this.timeToFirstToken && this.interToken) {
+            report.timeToFirstTokenMs = this.timeToFirstToken.summary();
+            report.interTokenMs = this.interToken.summary();
+            report.tokensPerSecond = this.tokens / seconds;
+        }
+        return report;
+    }
+    sweepTimeouts = () => {
+        const deadline = external_node_perf_hooks_.performance.now() - this.options.timeoutMs;
+        for (const slot of this.slots) {
+            if (slot.inFlight && slot.sentAt <= deadline)
+                slot.timeOut();
+        }
+    };
+    reportProgress = () => {
+        const now = external_node_perf_hooks_.performance.now();
+        const finished = this.completedAll + this.errorsAll;
+        const seconds = (now - this.progressMark.at) / 1000;
+        const ratePerSecond = seconds > 0 ? (finished - this.progressMark.finished) / seconds : 0;
+        this.progressMark = { at: now, finished };
+        try {
+            this.options.onProgress?.({
+                elapsedMs: now - this.startAt,
+                remainingMs: Math.max(0, this.measureUntil - now),
+                ratePerSecond,
+                completed: this.completedAll,
+                errors: this.errorsAll,
+            });
+        }
+        catch (error) {
+            this.abandon(error);
+        }
+    };
+    onAbort = () => {
+        this.abandon(this.options.signal?.reason);
+    };
+    /** Stops at once, drops the requests still out and rejects. */
+    abandon(reason) {
+        if (this.settle === null)
+            return;
+        const { reject } = this.settle;
+        this.halt();
+        this.cleanUp();
+        reject(reason);
+    }
+    cleanUp() {
+        this.settle = null;
+        for (const timer of this.timers)
+            clearInterval(timer);
+        this.options.signal?.removeEventListener('abort', this.onAbort);
+        for (const slot of this.slots)
+            slot.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/loadgen/src/loops.ts
+
+
+/** Closed loop: `concurrency` workers, each sending its next request when the last one ends. */
+class ClosedLoopRun extends LoadRun {
+    concurrency;
+    constructor(target, options, concurrency) {
+        super(target, options);
+        this.concurrency = concurrency;
+    }
+    start() {
+        for (let worker = 0; worker < this.concurrency; worker++) {
+            const now = external_node_perf_hooks_.performance.now();
+            this.send(this.newSlot(), now, now);
+        }
+    }
+    release(slot, now) {
+        if (now >= this.measureUntil)
+            this.stopped = true;
+        if (!this.stopped)
+            this.send(slot, now, now);
+    }
+    halt() {
+        this.stopped = true;
+    }
+}
+/**
+ * Open loop: Poisson arrivals (exponential gaps) at `rate` per second. Each request's latency
+ * runs from its scheduled arrival, so a late send or a slow server shows in the figures (no
+ * coordinated omission). An arrival finding `maxInFlight` requests out is refused.
+ */
+class OpenLoopRun extends LoadRun {
+    maxInFlight;
+    free = [];
+    meanGapMs;
+    nextArrival;
+    timer = null;
+    immediate = null;
+    constructor(target, options, rate, maxInFlight) {
+        super(target, options);
+        this.maxInFlight = maxInFlight;
+        this.meanGapMs = 1000 / rate;
+        this.nextArrival = this.startAt + this.gapMs();
+    }
+    start() {
+        this.tick();
+    }
+    release(slot) {
+        this.free.push(slot);
+    }
+    halt() {
+        this.stopped = true;
+        if (this.timer !== null)
+            clearTimeout(this.timer);
+        if (this.immediate !== null)
+            clearImmediate(this.immediate);
+        this.timer = null;
+        this.immediate = null;
+    }
+    /** Sends every arrival that is due, then sleeps until the next one (spinning its last 1 ms). */
+    tick = () => {
+        this.timer = null;
+        this.immediate = null;
+        if (this.stopped)
+            return;
+        const now = external_node_perf_hooks_.performance.now();
+        while (this.nextArrival <= now && this.nextArrival < this.measureUntil) {
+            this.arrive(this.nextArrival, now);
+            this.nextArrival += this.gapMs();
+        }
+        if (this.nextArrival >= this.measureUntil) {
+            this.halt();
+            this.settleIfDrained();
+            return;
+        }
+        const wait = this.nextArrival - now;
+        if (wait > 1)
+            this.timer = setTimeout(this.tick, wait - 1);
+        else
+            this.immediate = setImmediate(this.tick);
+    };
+    arrive(scheduledAt, now) {
+        if (this.inFlight >= this.maxInFlight) {
+            this.refuse(scheduledAt);
+            return;
+        }
+        this.send(this.free.pop() ?? this.newSlot(), scheduledAt, now);
+    }
+    gapMs() {
+        return -Math.log(1 - Math.random()) * this.meanGapMs;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/loadgen/src/load.ts
 
 
 /** Open loop: how many requests may be out at once unless `maxInFlight` says otherwise. */
@@ -76763,24 +77354,10 @@ async function load_runLoad(options) {
     const mode = options.mode;
     checkMode(mode);
     options.signal?.throwIfAborted();
-    const connections = mode.kind === 'closed' ? mode.concurrency : (mode.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
-    const pool = new undici.Pool(target.origin, {
-        connections,
-        pipelining: 1,
-        connectTimeout: options.timeoutMs,
-        // The run enforces timeoutMs over the whole request; undici's own timers are not needed.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-    });
-    try {
-        const run = mode.kind === 'closed'
-            ? new ClosedLoopRun(target, options, pool, mode.concurrency)
-            : new OpenLoopRun(target, options, pool, mode.rate, connections);
-        return await run.execute();
-    }
-    finally {
-        await pool.destroy();
-    }
+    const run = mode.kind === 'closed'
+        ? new ClosedLoopRun(target, options, mode.concurrency)
+        : new OpenLoopRun(target, options, mode.rate, mode.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+    return run.execute();
 }
 
 ;// CONCATENATED MODULE: ./packages/loadgen/src/scenarios.ts
@@ -78569,8 +79146,6 @@ function required(value, flag) {
     return value;
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./packages/deploy/src/process.ts
 
 
