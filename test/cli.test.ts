@@ -137,6 +137,20 @@ describe('envoy pipeline', () => {
     await expect(fetch(`${record.url}/v2/health/live`)).rejects.toThrow();
   });
 
+  it('fails production measured on new hardware and says the hardware or drivers changed', async () => {
+    const recorded = join(workspace, '.envoy', 'results', 'vad', 'v2', 'cpu.json');
+    const results = JSON.parse(await readFile(recorded, 'utf8'));
+    results.hardware.class = 'hc-00000000';
+    results.startedAt = new Date().toISOString();
+    await writeFile(join(workspace, 'new-driver.json'), JSON.stringify(results));
+
+    const run = envoy(workspace, 'gate', '--version', 'production', '--results', 'new-driver.json');
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('the hardware or its drivers changed since');
+    expect(run.stdout).toContain('never on hc-00000000');
+  });
+
   it('exits 1 from gate when a rule fails, and says which', async () => {
     await writeFile(join(workspace, 'strict.yaml'), settings(['f1 >= 0.999']));
     const run = envoy(workspace, 'gate', '--config', 'strict.yaml', '--version', '2');

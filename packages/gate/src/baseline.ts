@@ -25,6 +25,13 @@ export function baselineState(
   });
   if (!baseline.results) {
     const others = baseline.otherClasses ?? [];
+    if (version === results.version && others.length > 0) {
+      return unusable(
+        `production version ${version} was measured before on hardware class ` +
+          `${others.join(', ')}, never on ${here}: the hardware or its drivers changed since. ` +
+          'Once recorded, these results are the baseline on this class',
+      );
+    }
     const elsewhere =
       others.length > 0 ? `it has results on ${others.join(', ')}` : 'it has no results at all';
     return unusable(

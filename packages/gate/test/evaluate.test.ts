@@ -183,6 +183,22 @@ describe('failing closed', () => {
     },
   );
 
+  it('production measured again on a new hardware class says its hardware or drivers changed', () => {
+    const current = results();
+    const decision = evaluateGate({
+      rules: [rule('latency_p99_ms <= 5'), rule('throughput >= baseline')],
+      results: current,
+      baseline: { version: current.version, otherClasses: ['hc-0a0b0c0d'] },
+    });
+    expect(decision.verdict).toBe('failed');
+    expect(decision.outcomes[1]?.reason).toBe(
+      `production version ${current.version} was measured before on hardware class hc-0a0b0c0d, ` +
+        'never on hc-5f3a91c2: the hardware or its drivers changed since. Once recorded, these ' +
+        'results are the baseline on this class; relative rules only compare results from one ' +
+        'hardware class',
+    );
+  });
+
   it('refuses baseline results of another model', () => {
     const decision = evaluateGate({
       rules: [rule('f1 >= baseline')],

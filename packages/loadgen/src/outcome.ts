@@ -11,15 +11,10 @@ export function outcomeOfStatus(statusCode: number): Outcome {
   return 'other';
 }
 
-const TIMEOUT_CODES = new Set([
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'ETIMEDOUT',
-]);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT']);
 
 /** A connection the server (or something between) closed or reset under a request. */
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 /** Buckets a transport error; a refused connection or anything unknown is `other`. */
 export function outcomeOfError(error: unknown): Outcome {

@@ -144,13 +144,13 @@ async function findBaseline(
   const sameClass = earlier.filter(
     (candidate) => candidate.hardware.class === results.hardware.class,
   );
-  if (sameClass.length === 0 && baselineVersion === version.version) {
-    // The baseline version benchmarked for the first time on this class: its own baseline.
-    return { version: baselineVersion, results, otherClasses: [] };
-  }
   const otherClasses = [...new Set(earlier.map((candidate) => candidate.hardware.class))].filter(
     (hardwareClass) => hardwareClass !== results.hardware.class,
   );
+  if (earlier.length === 0 && baselineVersion === version.version) {
+    // The baseline version's first results anywhere: nothing to compare with but itself.
+    return { version: baselineVersion, results, otherClasses: [] };
+  }
   return { version: baselineVersion, results: sameClass.at(-1), otherClasses };
 }
 
