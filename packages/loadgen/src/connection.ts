@@ -25,6 +25,8 @@ function closedUnderRequest(): Error {
   });
 }
 
+const STRAY_ANSWER = new Error('an answer arrived with no request out');
+
 function badAnswer(reason: Error): Error {
   return Object.assign(new Error(`loadgen: the answer is not valid HTTP/1.1: ${reason.message}`), {
     code: 'HPE_INVALID',
@@ -40,23 +42,28 @@ function badAnswer(reason: Error): Error {
 export class HttpConnection {
   private socket: Socket | null = null;
   private readonly parser = new HTTPParser(HTTPParser.RESPONSE);
+  /** The request out on this connection, until its answer ends. */
   private handler: ResponseHandler | null = null;
+  /** Whose answer the parser has just finished, told once the parser returns. */
+  private answered: ResponseHandler | null = null;
   private keepAlive = true;
-  private requestsSent = 0;
+  /** The answer being read is a 1xx interim one (100 Continue, 103 Early Hints). */
+  private interim = false;
+  /** The server sent an answer with no request out: answers no longer match requests. */
+  private outOfStep = false;
 
   constructor(private readonly endpoint: Endpoint) {
-    this.parser[HTTPParser.kOnHeadersComplete] = (info) => {
-      this.keepAlive = info.shouldKeepAlive;
-      this.handler?.onHeaders(info.statusCode);
+    this.parser[HTTPParser.kOnHeadersComplete] = (info) => this.headersRead(info.statusCode, info);
+    this.parser[HTTPParser.kOnBody] = (chunk) => {
+      if (this.handler === null) this.outOfStep = true;
+      else this.handler.onData(chunk);
     };
-    this.parser[HTTPParser.kOnBody] = (chunk) => this.handler?.onData(chunk);
-    this.parser[HTTPParser.kOnMessageComplete] = () => this.completed();
+    this.parser[HTTPParser.kOnMessageComplete] = () => this.answerRead();
   }
 
   /** Writes `request`; `handler` hears how it ends. One request at a time. */
   send(request: Buffer, handler: ResponseHandler): void {
     this.handler = handler;
-    this.requestsSent++;
     (this.socket ?? this.connect()).write(request);
   }
 
@@ -79,6 +86,8 @@ export class HttpConnection {
     socket.setNoDelay(true);
     this.parser.reinitialize(HTTPParser.RESPONSE);
     this.keepAlive = true;
+    this.interim = false;
+    this.outOfStep = false;
     socket.on('data', (chunk: Buffer) => this.received(socket, chunk));
     socket.on('end', () => this.ended(socket));
     socket.on('error', (error) => this.lost(socket, error));
@@ -87,24 +96,54 @@ export class HttpConnection {
     return socket;
   }
 
-  private received(socket: Socket, chunk: Buffer): void {
-    if (socket !== this.socket) return;
+  private headersRead(statusCode: number, info: { shouldKeepAlive: boolean }): void {
     if (this.handler === null) {
-      this.abort(badAnswer(new Error('data arrived with no request out')));
+      this.outOfStep = true;
       return;
     }
+    this.interim = statusCode >= 100 && statusCode < 200 && statusCode !== 101;
+    if (this.interim) return;
+    // 101 Switching Protocols: the connection no longer speaks HTTP/1.1.
+    this.keepAlive = info.shouldKeepAlive && statusCode !== 101;
+    this.handler.onHeaders(statusCode);
+  }
+
+  private answerRead(): void {
+    if (this.interim) {
+      this.interim = false;
+      return;
+    }
+    if (this.handler === null) {
+      this.outOfStep = true;
+      return;
+    }
+    this.answered = this.handler;
+    this.handler = null;
+  }
+
+  /**
+   * Parses what arrived, then reports: never from inside the parser, so that the next
+   * request, which the report may send at once, never meets the rest of this chunk.
+   */
+  private received(socket: Socket, chunk: Buffer): void {
+    if (socket !== this.socket) return;
+    if (this.handler === null) this.outOfStep = true;
     const parsed = this.parser.execute(chunk);
-    if (parsed instanceof Error) this.abort(badAnswer(parsed));
+    const answered = this.takeAnswered();
+    const broken = parsed instanceof Error || this.outOfStep;
+    if (broken || (answered !== null && !this.keepAlive)) this.dropSocket();
+    if (answered !== null) answered.onComplete();
+    else if (broken) this.fail(badAnswer(parsed instanceof Error ? parsed : STRAY_ANSWER));
   }
 
   /** The server finished sending: an answer that runs until the close ends here. */
   private ended(socket: Socket): void {
     if (socket !== this.socket) return;
     this.dropSocket();
-    const request = this.requestsSent;
     this.parser.finish();
-    // Unless finishing completed the answer (and the next request may already be out).
-    if (this.requestsSent === request) this.fail(closedUnderRequest());
+    const answered = this.takeAnswered();
+    if (answered !== null) answered.onComplete();
+    else this.fail(closedUnderRequest());
   }
 
   private lost(socket: Socket, error: Error): void {
@@ -113,11 +152,10 @@ export class HttpConnection {
     this.fail(error);
   }
 
-  private completed(): void {
-    const handler = this.handler;
-    this.handler = null;
-    if (!this.keepAlive) this.dropSocket();
-    handler?.onComplete();
+  private takeAnswered(): ResponseHandler | null {
+    const answered = this.answered;
+    this.answered = null;
+    return answered;
   }
 
   private fail(error: Error): void {

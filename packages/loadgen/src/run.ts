@@ -97,7 +97,10 @@ export abstract class LoadRun implements SlotOwner {
     this.errors.other++;
   }
 
-  finish(slot: RequestSlot, outcome: Outcome, now: number): void {
+  finish(slot: RequestSlot, answer: Outcome, now: number): void {
+    // An answer that came later than the timeout, between two sweeps, still timed out.
+    const outcome =
+      answer === 'ok' && now - slot.sentAt > this.options.timeoutMs ? 'timeouts' : answer;
     this.inFlight--;
     if (outcome === 'ok') this.completedAll++;
     else this.errorsAll++;

@@ -15,6 +15,7 @@ export class TokenStream {
   private lastTokenAt = 0;
   private pending = '';
   private data = '';
+  private sawData = false;
   private decoder = new StringDecoder('utf8');
 
   reset(): void {
@@ -25,21 +26,27 @@ export class TokenStream {
     this.gapsMs.length = 0;
     this.pending = '';
     this.data = '';
+    this.sawData = false;
     this.decoder = new StringDecoder('utf8');
   }
 
   /** Feeds a piece of the body that arrived at `now` (milliseconds). */
   push(chunk: Buffer, now: number): void {
-    const lines = (this.pending + this.decoder.write(chunk)).split('\n');
+    // CRLF, LF or a lone CR ends a line; a CR that ends the chunk waits for a possible LF.
+    const lines = (this.pending + this.decoder.write(chunk)).split(/\r\n|\r(?!$)|\n/);
     this.pending = lines.pop() ?? '';
     for (const line of lines) this.readLine(line, now);
   }
 
-  /** The body ended: an event not closed by a blank line still counts. */
+  /**
+   * The body ended: an event not closed by a blank line still counts. An answer without a
+   * single `data:` line was not an event stream (a server that ignored `stream: true`).
+   */
   end(now: number): void {
     if (this.pending) this.readLine(this.pending, now);
     this.pending = '';
     this.dispatchEvent(now);
+    if (!this.sawData) this.failed = true;
   }
 
   private readLine(rawLine: string, now: number): void {
@@ -48,6 +55,7 @@ export class TokenStream {
       this.dispatchEvent(now);
     } else if (line.startsWith('data:')) {
       const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+      this.sawData = true;
       this.data = this.data ? `${this.data}\n${value}` : value;
     }
   }

@@ -14,6 +14,9 @@ export interface RequestTarget {
   streaming: boolean;
 }
 
+/** Far above what one process can send; a higher rate is a typo that would stall the loop. */
+export const MAX_RATE = 1_000_000;
+
 const JSON_HEADERS = ['content-type', 'application/json'];
 const STREAM_HEADERS = ['content-type', 'application/json', 'accept', 'text/event-stream'];
 
@@ -22,16 +25,17 @@ export function resolveTarget(options: Omit<LoadOptions, 'mode'>): RequestTarget
   checkTimings(options);
   const base = parseBaseUrl(options.url);
   const prefix = base.pathname.replace(/\/+$/, '');
+  const query = base.search;
 
   if (options.protocol === 'open-inference') {
     const body = inferenceBody(options.body);
     const model = requireModel(options.model);
-    const path = `${prefix}/v2/models/${encodeURIComponent(model)}/infer`;
+    const path = `${prefix}/v2/models/${encodeURIComponent(model)}/infer${query}`;
     return { origin: base.origin, path, body, headers: JSON_HEADERS, streaming: false };
   }
   if (options.protocol === 'openai') {
     const { body, chat } = completionBody(options.body, options.model);
-    const path = `${prefix}/v1/${chat ? 'chat/completions' : 'completions'}`;
+    const path = `${prefix}/v1/${chat ? 'chat/completions' : 'completions'}${query}`;
     return { origin: base.origin, path, body, headers: STREAM_HEADERS, streaming: true };
   }
   throw new UserError(
@@ -61,10 +65,20 @@ export function requestBytes(target: RequestTarget): Buffer {
 }
 
 export function checkMode(mode: LoopMode): void {
+  if (typeof mode !== 'object' || mode === null) {
+    throw new UserError(
+      `loadgen: mode must be { kind: 'closed' | 'open', ... }, got ${preview(mode)}`,
+    );
+  }
   if (mode.kind === 'closed') {
     requirePositiveInteger('mode.concurrency', mode.concurrency);
   } else if (mode.kind === 'open') {
     requirePositive('mode.rate', mode.rate);
+    if (mode.rate > MAX_RATE) {
+      throw new UserError(
+        `loadgen: mode.rate must be at most ${MAX_RATE} requests per second, got ${mode.rate}`,
+      );
+    }
     if (mode.maxInFlight !== undefined)
       requirePositiveInteger('mode.maxInFlight', mode.maxInFlight);
   } else {
@@ -106,6 +120,12 @@ function parseBaseUrl(url: string): URL {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new UserError(
       `loadgen: url must start with http:// or https://, got ${JSON.stringify(url)}`,
+    );
+  }
+  if (parsed.username || parsed.password) {
+    throw new UserError(
+      `loadgen: url must not carry a user name or password (${parsed.protocol}//USER:PASSWORD@...): ` +
+        'the URL is written into reports and logs',
     );
   }
   return parsed;

@@ -162,6 +162,97 @@ describe('connections', () => {
   });
 });
 
+describe('answers out of the ordinary', () => {
+  const OK = `HTTP/1.1 200 OK\r\ncontent-length: ${ANSWER.length}\r\n\r\n${ANSWER}`;
+
+  /** A raw server calling `answer` with each request's socket and its number. */
+  function rawServer(answer: (socket: net.Socket, index: number) => void): net.Server {
+    let index = 0;
+    return net.createServer((socket) => {
+      socket.on('data', () => answer(socket, index++));
+      socket.on('error', () => {});
+    });
+  }
+
+  it.each([
+    ['100 Continue', 'HTTP/1.1 100 Continue\r\n\r\n'],
+    ['103 Early Hints', 'HTTP/1.1 103 Early Hints\r\nlink: </style.css>; rel=preload\r\n\r\n'],
+  ])('skips an interim %s and times the final answer', async (_name, interim) => {
+    const server = rawServer((socket) => {
+      socket.write(interim);
+      setTimeout(() => socket.write(OK), 20);
+    });
+    const { url } = await listen(server);
+
+    const report = await runLoad(options(url, { mode: { kind: 'closed', concurrency: 1 } }));
+
+    expect(report.errors.other).toBe(0);
+    expect(report.succeeded).toBe(report.requests);
+    // About 15 answers 20 ms apart in 300 ms, each timed from its send to its final answer.
+    expect(report.succeeded).toBeLessThanOrEqual(16);
+    expect(report.latencyMs.p50).toBeGreaterThanOrEqual(19);
+  });
+
+  it('drops a connection whose server sent an extra answer, so answers never shift', async () => {
+    const server = rawServer((socket, index) => {
+      setTimeout(() => socket.write(index === 0 ? OK + OK : OK), 10);
+    });
+    const counting = await listen(server);
+
+    const report = await runLoad(
+      options(counting.url, { mode: { kind: 'closed', concurrency: 1 } }),
+    );
+
+    expect(report.succeeded).toBe(report.requests);
+    expect(report.latencyMs.p50).toBeGreaterThanOrEqual(9);
+    expect(report.succeeded).toBeLessThanOrEqual(31);
+    expect(counting.connections).toBe(2);
+  });
+
+  it('reads nothing more from a connection closed by its answer', async () => {
+    const server = rawServer((socket) => {
+      socket.end(
+        `HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: ${ANSWER.length}\r\n\r\n${ANSWER}${OK}`,
+      );
+    });
+    const counting = await listen(server);
+
+    const report = await runLoad(
+      options(counting.url, { mode: { kind: 'closed', concurrency: 1 } }),
+    );
+
+    expect(report.succeeded).toBe(report.requests);
+    expect(counting.connections).toBe(report.requests);
+  });
+
+  it('counts an answer that came after timeoutMs as a timeout', async () => {
+    const server = await listen(
+      httpServer((response) => setTimeout(() => response.end(ANSWER), 120)),
+    );
+
+    const report = await runLoad(
+      options(server.url, { mode: { kind: 'closed', concurrency: 1 }, timeoutMs: 100 }),
+    );
+
+    expect(report.succeeded).toBe(0);
+    expect(report.errors.timeouts).toBe(report.requests);
+  });
+
+  it('sends the query string of the URL with every request', async () => {
+    const paths: string[] = [];
+    const server = http.createServer((request, response) => {
+      paths.push(request.url ?? '');
+      request.resume();
+      request.on('end', () => response.end(ANSWER));
+    });
+    const { url } = await listen(server);
+
+    await runLoad(options(`${url}/base?api-version=2024-06-01`));
+
+    expect(new Set(paths)).toEqual(new Set(['/base/v2/models/m/infer?api-version=2024-06-01']));
+  });
+});
+
 describe('https', () => {
   it('verifies the server certificate: a self-signed one fails every request as other', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'envoy-tls-'));

@@ -130,7 +130,24 @@ describe('TokenStream', () => {
     ['an empty text is no token', text(''), 0, false],
     ['an error event fails the answer', event({ error: { message: 'overloaded' } }), 0, true],
     ['data that is not JSON fails the answer', 'data: {oops\n\n', 0, true],
-    ['comments and other fields are ignored', ': ping\nevent: x\nid: 3\n\n', 0, false],
+    [
+      'comments and other fields are ignored',
+      ': ping\nevent: x\nid: 3\n\ndata: [DONE]\n\n',
+      0,
+      false,
+    ],
+    [
+      'lines ended by a lone CR',
+      'data: {"choices":[{"text":"a"}]}\r\rdata: {"choices":[{"text":"b"}]}\r\r',
+      2,
+      false,
+    ],
+    [
+      'a plain JSON answer (the server ignored stream: true) is not a stream',
+      '{"choices":[{"text":"all at once"}]}',
+      0,
+      true,
+    ],
     [
       'an event without a closing blank line still counts',
       'data: {"choices":[{"text":"z"}]}',
@@ -144,6 +161,17 @@ describe('TokenStream', () => {
 
     expect(stream.tokens).toBe(tokens);
     expect(stream.failed).toBe(failed);
+  });
+
+  it('keeps a CRLF whose CR ends one chunk and LF starts the next as one line end', () => {
+    const stream = new TokenStream();
+    stream.push(Buffer.from('data: {"choices":[{"text":"a"}]}\r'), at(1));
+    stream.push(Buffer.from('\ndata: {"choices":[{"text":"b"}]}\r\n\r\n'), at(2));
+    stream.end(at(3));
+
+    // One event of two data lines: not JSON once joined, so the answer failed.
+    expect(stream.failed).toBe(true);
+    expect(stream.tokens).toBe(0);
   });
 
   it('starts clean after reset', () => {

@@ -85,6 +85,17 @@ describe('bad options are user errors that name the field and quote the value', 
       { mode: { kind: 'burst' } as never },
       `mode.kind must be 'closed' or 'open', got "burst"`,
     ],
+    ['mode', { mode: undefined as never }, "mode must be { kind: 'closed' | 'open', ... }"],
+    [
+      'rate too high',
+      { mode: { kind: 'open', rate: 1e9 } },
+      'mode.rate must be at most 1000000 requests per second, got 1000000000',
+    ],
+    [
+      'url credentials',
+      { url: 'http://user:secret@127.0.0.1:9' },
+      'url must not carry a user name or password',
+    ],
     [
       'progress interval',
       { progressIntervalMs: -1 },
