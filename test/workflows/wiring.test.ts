@@ -289,6 +289,9 @@ describe('workflow templates wired to the bundled actions', () => {
     expect(promote.outputs).toMatchObject({ passed: 'true', promoted: 'production' });
     expect(step(deploy, 'deploy').inputs).toMatchObject({ version: candidate.version, target: '' });
     expect(deploy.outputs.status).toBe('deployed');
+    // The alias moves only once the new version serves: a rollback fails the job before it.
+    const order = workflow.jobs.deploy!.steps!.map((each) => each.id);
+    expect(order.indexOf('deploy')).toBeLessThan(order.indexOf('promote'));
     expect(deploy.outputs.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
   });
 
@@ -381,6 +384,26 @@ describe('workflow templates wired to the bundled actions', () => {
     expect(created.body).toContain(`production (v${candidate.version})`);
     expect(issues.calls[2]!.params).toMatchObject({ state: 'open', labels: 'envoy-regression' });
     expect(issues.calls[3]!.params).toMatchObject({ issue_number: 1 });
+  });
+
+  it('model-rebenchmark: noisy measurements open an issue that says unstable, not regressed', async () => {
+    const { workflow } = reusableTemplate('model-rebenchmark');
+    await writeFile(
+      join(workspace, 'envoy.yaml'),
+      settings('latency_p99_ms <= 10000').replace('max-cv: 100', 'max-cv: 0.0001'),
+    );
+    const inputs = rebenchmarkInputs;
+    const plan = await runJob(workflow.jobs.plan!, environment('schedule', {}, { inputs }));
+    const needs = { plan: { outputs: plan.outputs } };
+    const issues = new FakeIssues();
+    const run = await runJob(
+      workflow.jobs.rebenchmark!,
+      environment('schedule', {}, { inputs, needs, matrix: { name: 'cpu' } }, issues.client),
+    );
+    expect(step(run, 'gate').outputs.verdict).toBe('unstable');
+    expect(issues.calls[1]!.params).toMatchObject({
+      title: 'Envoy: silero-vad production measured unstable on cpu',
+    });
   });
 
   it.each([
