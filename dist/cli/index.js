@@ -76619,14 +76619,9 @@ function outcomeOfStatus(statusCode) {
         return 'http4xx';
     return 'other';
 }
-const TIMEOUT_CODES = new Set([
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'ETIMEDOUT',
-]);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT']);
 /** A connection the server (or something between) closed or reset under a request. */
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 /** Buckets a transport error; a refused connection or anything unknown is `other`. */
 function outcomeOfError(error) {
     const code = error?.code;
@@ -76663,6 +76658,7 @@ function closedUnderRequest() {
         code: 'ECONNRESET',
     });
 }
+const STRAY_ANSWER = new Error('an answer arrived with no request out');
 function badAnswer(reason) {
     return Object.assign(new Error(`loadgen: the answer is not valid HTTP/1.1: ${reason.message}`), {
         code: 'HPE_INVALID',
@@ -76678,22 +76674,29 @@ class HttpConnection {
     endpoint;
     socket = null;
     parser = new http_parser/* HTTPParser */.e(http_parser/* HTTPParser */.e.RESPONSE);
+    /** The request out on this connection, until its answer ends. */
     handler = null;
+    /** Whose answer the parser has just finished, told once the parser returns. */
+    answered = null;
     keepAlive = true;
-    requestsSent = 0;
+    /** The answer being read is a 1xx interim one (100 Continue, 103 Early Hints). */
+    interim = false;
+    /** The server sent an answer with no request out: answers no longer match requests. */
+    outOfStep = false;
     constructor(endpoint) {
         this.endpoint = endpoint;
-        this.parser[http_parser/* HTTPParser */.e.kOnHeadersComplete] = (info) => {
-            this.keepAlive = info.shouldKeepAlive;
-            this.handler?.onHeaders(info.statusCode);
+        this.parser[http_parser/* HTTPParser */.e.kOnHeadersComplete] = (info) => this.headersRead(info.statusCode, info);
+        this.parser[http_parser/* HTTPParser */.e.kOnBody] = (chunk) => {
+            if (this.handler === null)
+                this.outOfStep = true;
+            else
+                this.handler.onData(chunk);
         };
-        this.parser[http_parser/* HTTPParser */.e.kOnBody] = (chunk) => this.handler?.onData(chunk);
-        this.parser[http_parser/* HTTPParser */.e.kOnMessageComplete] = () => this.completed();
+        this.parser[http_parser/* HTTPParser */.e.kOnMessageComplete] = () => this.answerRead();
     }
     /** Writes `request`; `handler` hears how it ends. One request at a time. */
     send(request, handler) {
         this.handler = handler;
-        this.requestsSent++;
         (this.socket ?? this.connect()).write(request);
     }
     /** Ends the request in flight with `error` and drops the socket. */
@@ -76713,6 +76716,8 @@ class HttpConnection {
         socket.setNoDelay(true);
         this.parser.reinitialize(http_parser/* HTTPParser */.e.RESPONSE);
         this.keepAlive = true;
+        this.interim = false;
+        this.outOfStep = false;
         socket.on('data', (chunk) => this.received(socket, chunk));
         socket.on('end', () => this.ended(socket));
         socket.on('error', (error) => this.lost(socket, error));
@@ -76720,26 +76725,59 @@ class HttpConnection {
         this.socket = socket;
         return socket;
     }
+    headersRead(statusCode, info) {
+        if (this.handler === null) {
+            this.outOfStep = true;
+            return;
+        }
+        this.interim = statusCode >= 100 && statusCode < 200 && statusCode !== 101;
+        if (this.interim)
+            return;
+        // 101 Switching Protocols: the connection no longer speaks HTTP/1.1.
+        this.keepAlive = info.shouldKeepAlive && statusCode !== 101;
+        this.handler.onHeaders(statusCode);
+    }
+    answerRead() {
+        if (this.interim) {
+            this.interim = false;
+            return;
+        }
+        if (this.handler === null) {
+            this.outOfStep = true;
+            return;
+        }
+        this.answered = this.handler;
+        this.handler = null;
+    }
+    /**
+     * Parses what arrived, then reports: never from inside the parser, so that the next
+     * request, which the report may send at once, never meets the rest of this chunk.
+     */
     received(socket, chunk) {
         if (socket !== this.socket)
             return;
-        if (this.handler === null) {
-            this.abort(badAnswer(new Error('data arrived with no request out')));
-            return;
-        }
+        if (this.handler === null)
+            this.outOfStep = true;
         const parsed = this.parser.execute(chunk);
-        if (parsed instanceof Error)
-            this.abort(badAnswer(parsed));
+        const answered = this.takeAnswered();
+        const broken = parsed instanceof Error || this.outOfStep;
+        if (broken || (answered !== null && !this.keepAlive))
+            this.dropSocket();
+        if (answered !== null)
+            answered.onComplete();
+        else if (broken)
+            this.fail(badAnswer(parsed instanceof Error ? parsed : STRAY_ANSWER));
     }
     /** The server finished sending: an answer that runs until the close ends here. */
     ended(socket) {
         if (socket !== this.socket)
             return;
         this.dropSocket();
-        const request = this.requestsSent;
         this.parser.finish();
-        // Unless finishing completed the answer (and the next request may already be out).
-        if (this.requestsSent === request)
+        const answered = this.takeAnswered();
+        if (answered !== null)
+            answered.onComplete();
+        else
             this.fail(closedUnderRequest());
     }
     lost(socket, error) {
@@ -76748,12 +76786,10 @@ class HttpConnection {
         this.dropSocket();
         this.fail(error);
     }
-    completed() {
-        const handler = this.handler;
-        this.handler = null;
-        if (!this.keepAlive)
-            this.dropSocket();
-        handler?.onComplete();
+    takeAnswered() {
+        const answered = this.answered;
+        this.answered = null;
+        return answered;
     }
     fail(error) {
         const handler = this.handler;
@@ -76786,6 +76822,7 @@ class TokenStream {
     lastTokenAt = 0;
     pending = '';
     data = '';
+    sawData = false;
     decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
     reset() {
         this.tokens = 0;
@@ -76795,21 +76832,28 @@ class TokenStream {
         this.gapsMs.length = 0;
         this.pending = '';
         this.data = '';
+        this.sawData = false;
         this.decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
     }
     /** Feeds a piece of the body that arrived at `now` (milliseconds). */
     push(chunk, now) {
-        const lines = (this.pending + this.decoder.write(chunk)).split('\n');
+        // CRLF, LF or a lone CR ends a line; a CR that ends the chunk waits for a possible LF.
+        const lines = (this.pending + this.decoder.write(chunk)).split(/\r\n|\r(?!$)|\n/);
         this.pending = lines.pop() ?? '';
         for (const line of lines)
             this.readLine(line, now);
     }
-    /** The body ended: an event not closed by a blank line still counts. */
+    /**
+     * The body ended: an event not closed by a blank line still counts. An answer without a
+     * single `data:` line was not an event stream (a server that ignored `stream: true`).
+     */
     end(now) {
         if (this.pending)
             this.readLine(this.pending, now);
         this.pending = '';
         this.dispatchEvent(now);
+        if (!this.sawData)
+            this.failed = true;
     }
     readLine(rawLine, now) {
         const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
@@ -76818,6 +76862,7 @@ class TokenStream {
         }
         else if (line.startsWith('data:')) {
             const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+            this.sawData = true;
             this.data = this.data ? `${this.data}\n${value}` : value;
         }
     }
@@ -76941,6 +76986,8 @@ class RequestSlot {
 
 ;// CONCATENATED MODULE: ./packages/loadgen/src/target.ts
 
+/** Far above what one process can send; a higher rate is a typo that would stall the loop. */
+const MAX_RATE = 1_000_000;
 const JSON_HEADERS = ['content-type', 'application/json'];
 const STREAM_HEADERS = ['content-type', 'application/json', 'accept', 'text/event-stream'];
 /** Checks the options and serialises the request; user mistakes throw `UserError`. */
@@ -76948,15 +76995,16 @@ function resolveTarget(options) {
     checkTimings(options);
     const base = parseBaseUrl(options.url);
     const prefix = base.pathname.replace(/\/+$/, '');
+    const query = base.search;
     if (options.protocol === 'open-inference') {
         const body = inferenceBody(options.body);
         const model = target_requireModel(options.model);
-        const path = `${prefix}/v2/models/${encodeURIComponent(model)}/infer`;
+        const path = `${prefix}/v2/models/${encodeURIComponent(model)}/infer${query}`;
         return { origin: base.origin, path, body, headers: JSON_HEADERS, streaming: false };
     }
     if (options.protocol === 'openai') {
         const { body, chat } = completionBody(options.body, options.model);
-        const path = `${prefix}/v1/${chat ? 'chat/completions' : 'completions'}`;
+        const path = `${prefix}/v1/${chat ? 'chat/completions' : 'completions'}${query}`;
         return { origin: base.origin, path, body, headers: STREAM_HEADERS, streaming: true };
     }
     throw new errors_UserError(`loadgen: protocol must be 'open-inference' or 'openai', got ${JSON.stringify(options.protocol)}`);
@@ -76981,11 +77029,17 @@ function requestBytes(target) {
     return Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), target.body]);
 }
 function checkMode(mode) {
+    if (typeof mode !== 'object' || mode === null) {
+        throw new errors_UserError(`loadgen: mode must be { kind: 'closed' | 'open', ... }, got ${preview(mode)}`);
+    }
     if (mode.kind === 'closed') {
         requirePositiveInteger('mode.concurrency', mode.concurrency);
     }
     else if (mode.kind === 'open') {
         requirePositive('mode.rate', mode.rate);
+        if (mode.rate > MAX_RATE) {
+            throw new errors_UserError(`loadgen: mode.rate must be at most ${MAX_RATE} requests per second, got ${mode.rate}`);
+        }
         if (mode.maxInFlight !== undefined)
             requirePositiveInteger('mode.maxInFlight', mode.maxInFlight);
     }
@@ -77024,6 +77078,10 @@ function parseBaseUrl(url) {
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
         throw new errors_UserError(`loadgen: url must start with http:// or https://, got ${JSON.stringify(url)}`);
+    }
+    if (parsed.username || parsed.password) {
+        throw new errors_UserError(`loadgen: url must not carry a user name or password (${parsed.protocol}//USER:PASSWORD@...): ` +
+            'the URL is written into reports and logs');
     }
     return parsed;
 }
@@ -77147,7 +77205,9 @@ class LoadRun {
         this.requests++;
         this.errors.other++;
     }
-    finish(slot, outcome, now) {
+    finish(slot, answer, now) {
+        // An answer that came later than the timeout, between two sweeps, still timed out.
+        const outcome = answer === 'ok' && now - slot.sentAt > this.options.timeoutMs ? 'timeouts' : answer;
         this.inFlight--;
         if (outcome === 'ok')
             this.completedAll++;
@@ -78331,6 +78391,11 @@ function baselineState(baseline, results) {
     });
     if (!baseline.results) {
         const others = baseline.otherClasses ?? [];
+        if (version === results.version && others.length > 0) {
+            return unusable(`production version ${version} was measured before on hardware class ` +
+                `${others.join(', ')}, never on ${here}: the hardware or its drivers changed since. ` +
+                'Once recorded, these results are the baseline on this class');
+        }
         const elsewhere = others.length > 0 ? `it has results on ${others.join(', ')}` : 'it has no results at all';
         return unusable(`production version ${version} has no results on hardware class ${here} (${elsewhere})`);
     }
@@ -78750,11 +78815,11 @@ async function findBaseline(context, version, alias, results) {
     const recorded = await context.registry.getResults(version.model, baselineVersion);
     const earlier = recorded.filter((candidate) => !isSameRun(candidate, results));
     const sameClass = earlier.filter((candidate) => candidate.hardware.class === results.hardware.class);
-    if (sameClass.length === 0 && baselineVersion === version.version) {
-        // The baseline version benchmarked for the first time on this class: its own baseline.
+    const otherClasses = [...new Set(earlier.map((candidate) => candidate.hardware.class))].filter((hardwareClass) => hardwareClass !== results.hardware.class);
+    if (earlier.length === 0 && baselineVersion === version.version) {
+        // The baseline version's first results anywhere: nothing to compare with but itself.
         return { version: baselineVersion, results, otherClasses: [] };
     }
-    const otherClasses = [...new Set(earlier.map((candidate) => candidate.hardware.class))].filter((hardwareClass) => hardwareClass !== results.hardware.class);
     return { version: baselineVersion, results: sameClass.at(-1), otherClasses };
 }
 /** Errors on the settings line of each rule that failed, so the log points at them too. */
