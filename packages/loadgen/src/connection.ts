@@ -54,10 +54,7 @@ export class HttpConnection {
 
   constructor(private readonly endpoint: Endpoint) {
     this.parser[HTTPParser.kOnHeadersComplete] = (info) => this.headersRead(info.statusCode, info);
-    this.parser[HTTPParser.kOnBody] = (chunk) => {
-      if (this.handler === null) this.outOfStep = true;
-      else this.handler.onData(chunk);
-    };
+    this.parser[HTTPParser.kOnBody] = (chunk) => this.handler?.onData(chunk);
     this.parser[HTTPParser.kOnMessageComplete] = () => this.answerRead();
   }
 
@@ -113,10 +110,8 @@ export class HttpConnection {
       this.interim = false;
       return;
     }
-    if (this.handler === null) {
-      this.outOfStep = true;
-      return;
-    }
+    // An answer with no request out was already marked out of step by its headers.
+    if (this.handler === null) return;
     this.answered = this.handler;
     this.handler = null;
   }

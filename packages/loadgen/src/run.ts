@@ -77,7 +77,10 @@ export abstract class LoadRun implements SlotOwner {
   protected abstract halt(): void;
 
   protected newSlot(): RequestSlot {
-    const slot = new RequestSlot(this, this.endpoint, this.target.streaming);
+    const slot = new RequestSlot(this, this.endpoint, {
+      streaming: this.target.streaming,
+      timeoutMs: this.options.timeoutMs,
+    });
     this.slots.push(slot);
     return slot;
   }
@@ -97,10 +100,7 @@ export abstract class LoadRun implements SlotOwner {
     this.errors.other++;
   }
 
-  finish(slot: RequestSlot, answer: Outcome, now: number): void {
-    // An answer that came later than the timeout, between two sweeps, still timed out.
-    const outcome =
-      answer === 'ok' && now - slot.sentAt > this.options.timeoutMs ? 'timeouts' : answer;
+  finish(slot: RequestSlot, outcome: Outcome, now: number): void {
     this.inFlight--;
     if (outcome === 'ok') this.completedAll++;
     else this.errorsAll++;

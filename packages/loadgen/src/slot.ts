@@ -18,7 +18,7 @@ const TIMED_OUT = Object.assign(new Error('loadgen: request timed out'), { code:
 export class RequestSlot implements ResponseHandler {
   /** When the request was due (open loop) or sent (closed loop): latency is measured from here. */
   scheduledAt = 0;
-  /** When it was handed to the connection pool: the timeout runs from here. */
+  /** When it was written to its connection: the timeout runs from here. */
   sentAt = 0;
   inFlight = false;
   /** Set on OpenAI streams. */
@@ -26,14 +26,16 @@ export class RequestSlot implements ResponseHandler {
   private statusCode = 0;
   private timedOut = false;
   private readonly connection: HttpConnection;
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly owner: SlotOwner,
     endpoint: Endpoint,
-    streaming: boolean,
+    options: { streaming: boolean; timeoutMs: number },
   ) {
     this.connection = new HttpConnection(endpoint);
-    this.tokens = streaming ? new TokenStream() : null;
+    this.tokens = options.streaming ? new TokenStream() : null;
+    this.timeoutMs = options.timeoutMs;
   }
 
   /** Sends `request`, whose latency runs from `scheduledAt`. */
@@ -80,9 +82,11 @@ export class RequestSlot implements ResponseHandler {
     this.end(outcomeOfError(error), performance.now());
   }
 
+  /** A request aborted by the sweep, or answered well but later than the timeout, timed out. */
   private end(outcome: Outcome, now: number): void {
     if (!this.inFlight) return;
     this.inFlight = false;
-    this.owner.finish(this, this.timedOut ? 'timeouts' : outcome, now);
+    const late = outcome === 'ok' && now - this.sentAt > this.timeoutMs;
+    this.owner.finish(this, this.timedOut || late ? 'timeouts' : outcome, now);
   }
 }
