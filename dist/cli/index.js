@@ -76686,12 +76686,7 @@ class HttpConnection {
     constructor(endpoint) {
         this.endpoint = endpoint;
         this.parser[http_parser/* HTTPParser */.e.kOnHeadersComplete] = (info) => this.headersRead(info.statusCode, info);
-        this.parser[http_parser/* HTTPParser */.e.kOnBody] = (chunk) => {
-            if (this.handler === null)
-                this.outOfStep = true;
-            else
-                this.handler.onData(chunk);
-        };
+        this.parser[http_parser/* HTTPParser */.e.kOnBody] = (chunk) => this.handler?.onData(chunk);
         this.parser[http_parser/* HTTPParser */.e.kOnMessageComplete] = () => this.answerRead();
     }
     /** Writes `request`; `handler` hears how it ends. One request at a time. */
@@ -76742,10 +76737,9 @@ class HttpConnection {
             this.interim = false;
             return;
         }
-        if (this.handler === null) {
-            this.outOfStep = true;
+        // An answer with no request out was already marked out of step by its headers.
+        if (this.handler === null)
             return;
-        }
         this.answered = this.handler;
         this.handler = null;
     }
@@ -76923,7 +76917,7 @@ class RequestSlot {
     owner;
     /** When the request was due (open loop) or sent (closed loop): latency is measured from here. */
     scheduledAt = 0;
-    /** When it was handed to the connection pool: the timeout runs from here. */
+    /** When it was written to its connection: the timeout runs from here. */
     sentAt = 0;
     inFlight = false;
     /** Set on OpenAI streams. */
@@ -76931,10 +76925,12 @@ class RequestSlot {
     statusCode = 0;
     timedOut = false;
     connection;
-    constructor(owner, endpoint, streaming) {
+    timeoutMs;
+    constructor(owner, endpoint, options) {
         this.owner = owner;
         this.connection = new HttpConnection(endpoint);
-        this.tokens = streaming ? new TokenStream() : null;
+        this.tokens = options.streaming ? new TokenStream() : null;
+        this.timeoutMs = options.timeoutMs;
     }
     /** Sends `request`, whose latency runs from `scheduledAt`. */
     send(request, scheduledAt, now) {
@@ -76976,11 +76972,13 @@ class RequestSlot {
     onError(error) {
         this.end(outcomeOfError(error), external_node_perf_hooks_.performance.now());
     }
+    /** A request aborted by the sweep, or answered well but later than the timeout, timed out. */
     end(outcome, now) {
         if (!this.inFlight)
             return;
         this.inFlight = false;
-        this.owner.finish(this, this.timedOut ? 'timeouts' : outcome, now);
+        const late = outcome === 'ok' && now - this.sentAt > this.timeoutMs;
+        this.owner.finish(this, this.timedOut || late ? 'timeouts' : outcome, now);
     }
 }
 
@@ -77186,7 +77184,10 @@ class LoadRun {
         });
     }
     newSlot() {
-        const slot = new RequestSlot(this, this.endpoint, this.target.streaming);
+        const slot = new RequestSlot(this, this.endpoint, {
+            streaming: this.target.streaming,
+            timeoutMs: this.options.timeoutMs,
+        });
         this.slots.push(slot);
         return slot;
     }
@@ -77205,9 +77206,7 @@ class LoadRun {
         this.requests++;
         this.errors.other++;
     }
-    finish(slot, answer, now) {
-        // An answer that came later than the timeout, between two sweeps, still timed out.
-        const outcome = answer === 'ok' && now - slot.sentAt > this.options.timeoutMs ? 'timeouts' : answer;
+    finish(slot, outcome, now) {
         this.inFlight--;
         if (outcome === 'ok')
             this.completedAll++;
